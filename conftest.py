@@ -1,0 +1,72 @@
+"""Fixed personas for every test (STYLE.md): staff of 开平市 in each role, an outsider from 环翠区, and a city admin."""
+import pytest
+
+from fazhi.core.choices import Role, SectionKind
+from fazhi.core.tests import factories as f
+
+
+@pytest.fixture
+def bureaus(db):
+    return f.model_bureaus()
+
+
+@pytest.fixture
+def kaiping(bureaus):
+    return bureaus["kaiping"]
+
+
+@pytest.fixture
+def supervision_section(bureaus):
+    return f.section(bureaus["kaiping_institute"], "监督一科", SectionKind.SUPERVISION)
+
+
+@pytest.fixture
+def officer(bureaus, supervision_section):
+    user = f.staff(bureaus["kaiping_institute"], Role.OFFICER, username="officer", full_name="李执法",
+                   section=supervision_section)
+    f.certificate(user, "public_place", "medical_service")
+    return user
+
+
+@pytest.fixture
+def section_head(bureaus, supervision_section):
+    return f.staff(bureaus["kaiping_institute"], Role.SECTION_HEAD, Role.OFFICER, username="head",
+                   full_name="王科长", section=supervision_section)
+
+
+@pytest.fixture
+def legal_reviewer(bureaus):
+    legal = f.section(bureaus["kaiping"], "法制科", SectionKind.LEGAL)
+    return f.staff(bureaus["kaiping"], Role.LEGAL_REVIEWER, username="reviewer", full_name="陈法制",
+                   section=legal, has_legal_qualification=True)
+
+
+@pytest.fixture
+def leader(bureaus):
+    return f.staff(bureaus["kaiping"], Role.LEADER, username="leader", full_name="赵局长")
+
+
+@pytest.fixture
+def clerk(bureaus):
+    return f.staff(bureaus["kaiping"], Role.LICENSING_CLERK, username="clerk", full_name="周审批")
+
+
+@pytest.fixture
+def admin(bureaus):
+    return f.staff(bureaus["kaiping"], Role.ADMIN, username="admin", full_name="吴管理")
+
+
+@pytest.fixture
+def outsider(bureaus):
+    """An officer and administrator of another county (环翠区): must see and change nothing of 开平's."""
+    return f.staff(bureaus["huancui"], Role.OFFICER, Role.ADMIN, username="outsider", full_name="孙外区")
+
+
+@pytest.fixture
+def city_admin(bureaus):
+    return f.staff(bureaus["jiangmen"], Role.ADMIN, Role.LEADER, username="cityadmin", full_name="江门市管理员")
+
+
+@pytest.fixture
+def province_leader(bureaus):
+    return f.staff(bureaus["guangdong"], Role.LEADER, username="provinceleader", full_name="省厅领导")

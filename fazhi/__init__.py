@@ -1,0 +1,1 @@
+"""法治 Fazhi: rule-of-law administration for a county or district health bureau."""

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "fazhi.core"
+    label = "core"
+    verbose_name = "平台核心"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (login/logout audit hooks)

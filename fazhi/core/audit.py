@@ -1,0 +1,186 @@
+"""Writing and verifying the audit chain.
+
+Every write service calls `record_create`, `record_update` or `record_event` inside its transaction, so the
+event commits or rolls back with the change it describes. Each event carries the hash of the previous one;
+appends are serialised by locking the chain head, so the chain has one order even under concurrent writes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import IntegrityError, models, transaction
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from .choices import AuditAction
+from .models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+# Never written to the audit trail, not even hashed: secrets have no business in a log.
+SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
+def _json_value(value):
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_value(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
+    """The object's field values as JSON-ready data: foreign keys as ids, many-to-many as sorted ids."""
+    wanted = set(fields) if fields is not None else None
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in SECRET_FIELDS or (wanted is not None and field.name not in wanted):
+            continue
+        data[field.name] = _json_value(getattr(obj, field.attname))
+    if obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            if wanted is None or field.name in wanted:
+                data[field.name] = sorted(str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True))
+    return data
+
+
+def _organisation_id(obj: models.Model | None):
+    if obj is None:
+        return None
+    explicit = getattr(obj, "audit_organisation_id", None)
+    if explicit is not None:
+        return explicit
+    if obj._meta.label_lower == "core.organisation":
+        return obj.pk
+    return getattr(obj, "organisation_id", None)
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "occurred_at": event.occurred_at.astimezone(dt.timezone.utc).isoformat(),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "organisation_id": event.organisation_id,
+        "before": event.before,
+        "after": event.after,
+        "detail": event.detail,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _locked_head() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+        except IntegrityError:
+            pass  # another writer made it first; lock theirs
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record_event(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    detail: dict | None = None,
+    organisation_id: int | None = None,
+    object_repr: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Call it inside the transaction that makes the change."""
+    with transaction.atomic():
+        head = _locked_head()
+        actor_obj = actor if getattr(actor, "pk", None) else None
+        event = AuditEvent(
+            seq=head.seq + 1,
+            occurred_at=timezone.now(),
+            actor=actor_obj,
+            actor_name=(str(actor_obj) if actor_obj else "系统")[:150],
+            action=action,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+            organisation_id=organisation_id if organisation_id is not None else _organisation_id(obj),
+            before=_json_value(before) if before is not None else None,
+            after=_json_value(after) if after is not None else None,
+            detail=_json_value(detail or {}),
+            prev_hash=head.hash,
+        )
+        # Round-trip through JSON first, so the hash is computed over exactly what the database returns.
+        event.before = json.loads(json.dumps(event.before, ensure_ascii=False))
+        event.after = json.loads(json.dumps(event.after, ensure_ascii=False))
+        event.detail = json.loads(json.dumps(event.detail, ensure_ascii=False))
+        event.hash = event_hash(event)
+        event.save(force_insert=True)
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def record_create(obj: models.Model, *, actor, detail: dict | None = None) -> AuditEvent:
+    return record_event(actor=actor, action=AuditAction.CREATE, obj=obj, after=snapshot(obj), detail=detail)
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    keys = sorted(k for k in after if before.get(k) != after.get(k))
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def record_update(obj: models.Model, before: dict, *, actor, detail: dict | None = None) -> AuditEvent | None:
+    """Record what changed between `before` (a snapshot taken before the change) and the object now.
+
+    Nothing is recorded when nothing changed.
+    """
+    old, new = changed_fields(before, snapshot(obj, fields=before.keys()))
+    if not new:
+        return None
+    return record_event(actor=actor, action=AuditAction.UPDATE, obj=obj, before=old, after=new, detail=detail)
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    checked: int
+    broken_seq: int | None = None
+    broken_id: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify_chain(chunk_size: int = 2000) -> ChainCheck:
+    """Walk the chain in order and name the first event whose link or content does not hold."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in AuditEvent.objects.order_by("seq", "id").iterator(chunk_size=chunk_size):
+        if event.seq != expected_seq:
+            return ChainCheck(checked, event.seq, event.pk, f"序号不连续：应为 {expected_seq}，实为 {event.seq}")
+        if event.prev_hash != expected_prev:
+            return ChainCheck(checked, event.seq, event.pk, "前一事件摘要与链上前一事件不符（事件被删除、插入或调换）")
+        if event_hash(event) != event.hash:
+            return ChainCheck(checked, event.seq, event.pk, "事件内容与其摘要不符（事件被篡改）")
+        expected_prev, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, expected_prev):
+        return ChainCheck(checked, head.seq, None, "链头与最后一个事件不符（末尾事件被删除）")
+    return ChainCheck(checked)

@@ -1,0 +1,21 @@
+"""Permission checks for views; the services check again, so the API and commands are covered too."""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+
+def roles_required(*roles: str):
+    """Allow the view to people holding any of `roles` (superusers always); others get 403."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.has_role(*roles):
+                raise PermissionDenied("您没有访问此页面的权限。")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("fazhi.core.urls")),
+    path("accounts/", include("fazhi.core.urls_accounts")),
+    path("portal/", include("fazhi.portal.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+handler403 = "fazhi.core.views.forbidden"
+handler404 = "fazhi.core.views.not_found"
