@@ -17,6 +17,21 @@ from .choices import AuditAction, OrganisationKind, Role
 from .models import ApiToken, EnforcementCertificate, Organisation, RoleAssignment, Section, User
 
 
+SYSTEM_USERNAME = "system"
+
+
+def ensure_system_account() -> User:
+    """The account that commands and data loads act as: a superuser that cannot sign in."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(username=SYSTEM_USERNAME, full_name="系统", is_superuser=True, is_active=False,
+                    must_change_password=False)
+        user.set_unusable_password()
+        user.save()
+        record_create(user, actor=user, detail={"purpose": "系统初始化与定时任务"})
+    return user
+
+
 def ensure_can_administer(actor, organisation: Organisation) -> None:
     """Writes stay inside the actor's own bureau, and only administrators manage staff and structure."""
     if actor.is_superuser:

@@ -44,7 +44,7 @@ class StateMachine:
 
     name: str
     transitions: Iterable[Transition]
-    field: str = "status"
+    status_field: str = "status"
     labels: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -61,7 +61,7 @@ class StateMachine:
 
     def refusal(self, obj: models.Model, transition: Transition, actor, context: dict) -> str | None:
         """Why `actor` may not fire `transition` on `obj` now, or None if they may."""
-        state = getattr(obj, self.field)
+        state = getattr(obj, self.status_field)
         if state not in transition.sources:
             return f"当前状态为“{self.state_label(state)}”，不能执行“{transition.label}”。"
         if not (actor is not None and actor.has_role(*transition.roles)):
@@ -84,17 +84,17 @@ class StateMachine:
             message = self.refusal(locked, transition, actor, context)
             if message:
                 raise TransitionRefused(message)
-            before = getattr(locked, self.field)
+            before = getattr(locked, self.status_field)
             if transition.effect is not None:
                 transition.effect(locked, context)
-            setattr(locked, self.field, transition.target)
+            setattr(locked, self.status_field, transition.target)
             locked.save()
             record_event(
                 actor=actor,
                 action=AuditAction.TRANSITION,
                 obj=locked,
-                before={self.field: before},
-                after={self.field: transition.target},
+                before={self.status_field: before},
+                after={self.status_field: transition.target},
                 detail={"procedure": self.name, "transition": transition.name, "label": transition.label, "note": note},
             )
         for f in locked._meta.concrete_fields:

@@ -1,0 +1,38 @@
+# Fazhi: `make demo` serves a demo county on http://127.0.0.1:8000; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test install system-packages serve clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本（Fazhi needs Python 3.11+）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(INSTALLED)
+
+demo: $(INSTALLED)
+	$(BIN)/fazhi migrate --noinput
+	$(BIN)/fazhi load_demo
+	$(BIN)/fazhi collectstatic --noinput --verbosity 0
+	@echo "Fazhi 演示环境：http://$(HOST):$(PORT)/  （Ctrl-C 停止）"
+	$(BIN)/fazhi runserver $(HOST):$(PORT)
+
+system-packages:
+	@bash scripts/system-packages.sh
+
+test: $(INSTALLED) system-packages
+	@bash scripts/run-tests.sh
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

@@ -1,0 +1,106 @@
+"""The audit chain: every write leaves an event, the chain verifies, and tampering is caught and named."""
+from contextlib import contextmanager
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from fazhi.core import services
+from fazhi.core.audit import verify_chain
+from fazhi.core.choices import AuditAction, SectionKind
+from fazhi.core.models import AuditEvent
+
+
+@contextmanager
+def trigger_disabled():
+    """Tampering in a test needs the PostgreSQL guard lifted, as an attacker with table rights would."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_no_update_delete")
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_no_update_delete")
+
+
+def raw(sql, params=()):
+    with trigger_disabled(), connection.cursor() as c:
+        c.execute(sql, params)
+
+
+@pytest.fixture
+def chain(admin, kaiping):
+    """Five events from real services: a section created and changed four times."""
+    section = services.create_section(actor=admin, organisation=kaiping, name="档案室", kind=SectionKind.OFFICE)
+    for n in range(4):
+        services.update_section(section, actor=admin, sort_order=n + 1)
+    return list(AuditEvent.objects.order_by("seq"))
+
+
+def test_it_records_create_and_update_with_before_and_after(chain, admin):
+    created, first_update = chain[0], chain[1]
+    assert created.action == AuditAction.CREATE and created.actor == admin
+    assert created.after["name"] == "档案室" and created.before is None
+    assert first_update.action == AuditAction.UPDATE
+    assert (first_update.before, first_update.after) == ({"sort_order": 0}, {"sort_order": 1})
+    assert first_update.prev_hash == created.hash
+
+
+def test_it_records_nothing_when_nothing_changed(chain, admin):
+    section = services.update_section(
+        services.Section.objects.get(name="档案室"), actor=admin, sort_order=4
+    )
+    assert AuditEvent.objects.for_object(section).count() == len(chain)
+
+
+def test_it_verifies_an_intact_chain(chain):
+    check = verify_chain()
+    assert check.intact and check.checked == len(chain)
+
+
+def test_it_catches_a_tampered_row(chain):
+    target = chain[2]
+    raw("UPDATE core_auditevent SET after = %s WHERE id = %s", ['{"sort_order": 99}', target.pk])
+    check = verify_chain()
+    assert not check.intact and check.broken_seq == target.seq
+    assert "篡改" in check.reason
+
+
+def test_it_catches_swapped_order(chain):
+    a, b = chain[1], chain[2]
+    raw("UPDATE core_auditevent SET seq = %s WHERE id = %s", [10_000, a.pk])
+    raw("UPDATE core_auditevent SET seq = %s WHERE id = %s", [a.seq, b.pk])
+    raw("UPDATE core_auditevent SET seq = %s WHERE id = %s", [b.seq, a.pk])
+    check = verify_chain()
+    assert not check.intact and check.broken_seq == a.seq
+
+
+def test_it_catches_a_deleted_middle_event(chain):
+    raw("DELETE FROM core_auditevent WHERE id = %s", [chain[2].pk])
+    check = verify_chain()
+    assert not check.intact and check.broken_seq == chain[3].seq
+
+
+def test_it_catches_a_deleted_last_event(chain):
+    raw("DELETE FROM core_auditevent WHERE id = %s", [chain[-1].pk])
+    check = verify_chain()
+    assert not check.intact and "末尾" in check.reason
+
+
+def test_it_names_the_first_broken_event_in_the_command(chain):
+    call_command("verify_audit_chain")  # intact: no error
+    raw("UPDATE core_auditevent SET actor_name = %s WHERE id = %s", ["冒名者", chain[1].pk])
+    with pytest.raises(CommandError, match=f"第 {chain[1].seq} 号事件"):
+        call_command("verify_audit_chain")
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize("statement", ["UPDATE core_auditevent SET actor_name = 'x'", "DELETE FROM core_auditevent"])
+def test_it_refuses_update_and_delete_on_postgresql(chain, statement):
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    with pytest.raises(DatabaseError, match="审计事件只能追加"):
+        with transaction.atomic(), connection.cursor() as c:
+            c.execute(statement)
+    assert AuditEvent.objects.count() == len(chain)
