@@ -5,6 +5,12 @@ from fazhi.core.choices import Role, SectionKind
 from fazhi.core.tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Production hashes with PBKDF2 (slow on purpose); tests that create many accounts need not."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def bureaus(db):
     return f.model_bureaus()
