@@ -96,6 +96,16 @@ def _locked_head() -> AuditChainHead:
     return head
 
 
+def lock_audit_chain() -> None:
+    """Take the chain's lock now, inside the caller's transaction.
+
+    The chain head stays locked until the transaction commits. A service that locks other rows after it has
+    recorded an event (or that may run inside one that has) takes this lock first, so every writer acquires
+    the head before its other row locks and two writers cannot wait on each other.
+    """
+    _locked_head()
+
+
 def record_event(
     *,
     actor,
