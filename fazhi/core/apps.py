@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login/logout audit hooks)
+        from . import panels, signals  # noqa: F401  (signals: login/logout audit hooks)
+
+        panels.register()

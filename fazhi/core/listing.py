@@ -29,6 +29,10 @@ class ScopedListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         """Hook for select_related/prefetch_related and default ordering."""
         return queryset
 
+    def get_paginate_by(self, queryset):
+        # The table does the paging; the list view's own paginator would only repeat the count query.
+        return None
+
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 

@@ -22,6 +22,16 @@ ACCOUNT_RULES = AccountRules()
 
 
 @dataclass(frozen=True)
+class CertificateRules:
+    """When a certificate's coming expiry is shown as a warning (DOMAIN.md, "Early warnings": 30 days)."""
+
+    expiry_warning_days: int = 30
+
+
+CERTIFICATE_RULES = CertificateRules()
+
+
+@dataclass(frozen=True)
 class MaskingRules:
     """How much of a personal identifier a list shows (个人信息保护法 §51: minimum necessary)."""
 

@@ -119,8 +119,7 @@ def _set_roles(user: User, roles) -> None:
     RoleAssignment.objects.filter(user=user).exclude(role__in=wanted).delete()
     have = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
     RoleAssignment.objects.bulk_create(RoleAssignment(user=user, role=r) for r in sorted(wanted - have))
-    if hasattr(user, "_prefetched_objects_cache"):
-        user._prefetched_objects_cache.pop("role_assignments", None)
+    user.forget_roles()
 
 
 def generate_initial_password() -> str:

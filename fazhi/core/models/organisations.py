@@ -136,7 +136,13 @@ class Section(ScopedModel):
         verbose_name = "科室"
         verbose_name_plural = "科室"
         ordering = ["organisation__path", "sort_order", "name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="section_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="section_unique_name",
+                violation_error_message="本机构已有同名科室，请换一个名称。",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation.short_name or self.organisation.name}·{self.name}"

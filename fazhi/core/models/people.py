@@ -62,9 +62,17 @@ class User(AbstractUser):
 
     @property
     def roles(self) -> set[str]:
-        cached = getattr(self, "_prefetched_objects_cache", {}).get("role_assignments")
-        assignments = cached if cached is not None else self.role_assignments.all()
-        return {a.role for a in assignments}
+        """The roles held, read once per loaded user (a request asks has_role many times)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("role_assignments")
+        if prefetched is not None:
+            return {a.role for a in prefetched}
+        if "_roles" not in self.__dict__:
+            self.__dict__["_roles"] = set(self.role_assignments.values_list("role", flat=True))
+        return self.__dict__["_roles"]
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_roles", None)
+        getattr(self, "_prefetched_objects_cache", {}).pop("role_assignments", None)
 
     def has_role(self, *roles: str) -> bool:
         return self.is_superuser or bool(self.roles.intersection(roles))
