@@ -150,10 +150,14 @@ AXES_COOLOFF_TIME = ACCOUNT_RULES.lockout_minutes / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+# The lock ends 15 minutes after the last counted failure; tries during the lock do not prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
-SESSION_COOKIE_AGE = ACCOUNT_RULES.idle_timeout_minutes * 60
+# The idle timeout is enforced by IdleTimeoutMiddleware, which can say why it signed a person out; the
+# session itself lives longer so that the middleware still finds it, stale, when the person comes back.
+SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

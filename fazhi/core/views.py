@@ -13,12 +13,14 @@ from django.urls import reverse_lazy
 from .models import AuditEvent
 from .navigation import panels_for
 from .querysets import ScopedQuerySet
+from .rules import ACCOUNT_RULES
 from .services import change_own_password
 
 
 class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+    extra_context = {"account_rules": ACCOUNT_RULES}
 
 
 class LogoutView(auth_views.LogoutView):
