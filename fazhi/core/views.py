@@ -64,8 +64,9 @@ def history(request, model_label: str, pk: str):
         raise Http404("记录不存在，或不在您的查看范围内。")
     events = AuditEvent.objects.for_object(obj).select_related("actor").order_by("-seq")
     page = Paginator(events, 20).get_page(request.GET.get("page"))
+    rows = [{"event": e, "changes": e.changes(model)} for e in page]
     template = "core/_history.html" if request.htmx else "core/history.html"
-    return render(request, template, {"object": obj, "page_obj": page, "model_label": model_label})
+    return render(request, template, {"object": obj, "page_obj": page, "rows": rows, "model_label": model_label})
 
 
 def forbidden(request, exception=None):

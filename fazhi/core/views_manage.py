@@ -53,7 +53,7 @@ def writable_organisation_ids(user) -> frozenset:
     return frozenset(Organisation.objects.writable_by(user).values_list("pk", flat=True))
 
 
-def save_form(request, form, save, *, title, cancel_url=None, success_message="已保存。"):
+def save_form(request, form, save, *, title, cancel_url=None, success_message="已保存。", history_of=None):
     """Validate `form`, hand it to `save` (which calls one service), redirect to what it returns.
 
     A service's ValidationError lands on the form's fields; PermissionDenied propagates as a 403.
@@ -66,7 +66,10 @@ def save_form(request, form, save, *, title, cancel_url=None, success_message="�
         else:
             messages.success(request, success_message)
             return redirect(target)
-    return render(request, "core/form.html", {"form": form, "title": title, "cancel_url": cancel_url})
+    context = {"form": form, "title": title, "cancel_url": cancel_url}
+    if history_of is not None:
+        context.update(history_object=history_of, history_label=history_of._meta.label_lower)
+    return render(request, "core/form.html", context)
 
 
 def tabs_for(request, obj_url: str, tabs: list[tuple[str, str]]) -> tuple[str, list[dict]]:
@@ -184,7 +187,8 @@ def section_edit(request, pk):
         services.update_section(fresh(section), actor=request.user, **form.service_fields())
         return reverse("core:section_list")
 
-    return save_form(request, form, save, title=f"编辑科室：{section}", cancel_url=reverse("core:section_list"))
+    return save_form(request, form, save, title=f"编辑科室：{section}", cancel_url=reverse("core:section_list"),
+                     history_of=section)
 
 
 # ---- staff ----------------------------------------------------------------------------------------------

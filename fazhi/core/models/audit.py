@@ -56,11 +56,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_action_display()} {self.object_repr}"
 
-    @property
-    def changes(self) -> list[tuple[str, object, object]]:
-        """(field, before, after) for each field the event names, for the history tab."""
+    def changes(self, model=None) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field the event names; with `model`, fields by their Chinese names."""
         before, after = self.before or {}, self.after or {}
-        return [(name, before.get(name), after.get(name)) for name in sorted({*before, *after})]
+        labels = {}
+        if model is not None:
+            labels = {f.name: str(f.verbose_name) for f in model._meta.get_fields() if hasattr(f, "verbose_name")}
+            labels.update(roles="角色")
+        return [(labels.get(n, n), before.get(n), after.get(n)) for n in sorted({*before, *after})]
 
 
 class AuditChainHead(models.Model):

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import panels
+from fazhi.core import panels, services
 from fazhi.core.choices import AuditAction, CertificateStatus, OrganisationKind, Role, SectionKind
 from fazhi.core.models import (
     AuditEvent, CertificateSuspension, EnforcementCertificate, Organisation, RoleAssignment, Section, User,
@@ -497,3 +497,12 @@ def test_it_sends_anonymous_visitors_of_every_page_to_sign_in(client, officer, k
         assert client.get(url)["Location"].startswith(reverse("login")), url
     for url in urls["action"]:
         assert client.post(url)["Location"].startswith(reverse("login")), url
+
+
+def test_it_shows_a_sections_history_on_its_edit_page(client, admin, supervision_section):
+    services.update_section(supervision_section, actor=admin, sort_order=3)
+    client.force_login(admin)
+    page = client.get(reverse("core:section_edit", args=[supervision_section.pk])).content.decode()
+    assert "变更历史" in page and reverse("core:history", args=["core.section", supervision_section.pk]) in page
+    history = client.get(reverse("core:history", args=["core.section", supervision_section.pk])).content.decode()
+    assert "修改" in history and "排序" in history
