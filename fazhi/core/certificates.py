@@ -30,7 +30,7 @@ def may_enforce(person, domain: str, on_date: dt.date) -> EnforcementCheck:
     domain_label = SupervisionDomain(domain).label
     if person is None or not person.is_active:
         return EnforcementCheck(False, "该人员不存在或已停用，不能从事执法。")
-    held = list(person.certificates.prefetch_related("domains", "suspensions"))
+    held = list(person.certificates.prefetch_related("domains"))
     if not held:
         return EnforcementCheck(False, f"{person}未取得行政执法证，不能从事执法（行政处罚法第四十二条）。")
     valid = EnforcementCertificate.objects.filter(holder=person).valid_on(on_date, domain).first()
@@ -47,9 +47,9 @@ def _why_not(person, held, domain, domain_label, on_date) -> str:
     for cert in covering:
         if cert.ended_on and cert.ended_on <= on_date:
             return f"{person}的执法证{cert.number}已于{cert.ended_on:%Y年%m月%d日}{cert.get_status_display()}。"
-        for s in cert.suspensions.all():
-            if s.start <= on_date and (s.end is None or s.end > on_date):
-                return f"{person}的执法证{cert.number}自{s.start:%Y年%m月%d日}起暂扣，{day}不能执法。"
+        suspension = cert.suspensions.covering(on_date).first()
+        if suspension is not None:
+            return f"{person}的执法证{cert.number}自{suspension.start:%Y年%m月%d日}起暂扣，{day}不能执法。"
     latest = max(covering, key=lambda c: c.valid_to)
     if latest.valid_to < on_date:
         return f"{person}的执法证{latest.number}已于{latest.valid_to:%Y年%m月%d日}到期。"

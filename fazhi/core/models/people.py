@@ -122,9 +122,10 @@ class CertificateQuerySet(ScopedQuerySet):
         qs = self.filter(valid_from__lte=day, valid_to__gte=day).exclude(
             Q(status__in=[CertificateStatus.REVOKED, CertificateStatus.CANCELLED]) & Q(ended_on__lte=day)
         )
-        qs = qs.exclude(
-            Q(suspensions__start__lte=day) & (Q(suspensions__end__isnull=True) | Q(suspensions__end__gt=day))
-        )
+        # One suspension must cover the day by itself: a joined exclude() would let the start of one
+        # and the open end of another combine into a suspension that never was.
+        suspended = CertificateSuspension.objects.covering(day).values("certificate_id")
+        qs = qs.exclude(pk__in=suspended)
         if domain is not None:
             qs = qs.filter(domains__code=domain)
         return qs.distinct()
@@ -174,6 +175,11 @@ class EnforcementCertificate(models.Model):
         return "、".join(d.name for d in self.domains.all())
 
 
+class SuspensionQuerySet(models.QuerySet):
+    def covering(self, day: dt.date):
+        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gt=day)))
+
+
 class CertificateSuspension(models.Model):
     """A period during which a certificate was suspended (暂扣); `end` is empty while it lasts."""
 
@@ -183,6 +189,8 @@ class CertificateSuspension(models.Model):
     start = models.DateField("暂扣起")
     end = models.DateField("恢复日期", null=True, blank=True)
     reason = models.CharField("原因", max_length=200)
+
+    objects = SuspensionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "执法证暂扣记录"

@@ -109,3 +109,13 @@ def test_it_checks_certificates_of_several_officers_for_an_inspection(bureaus, o
     f.certificate(second, "medical_service", valid_from=dt.date(2025, 1, 1), valid_to=dt.date(2027, 1, 1))
     answers = [may_enforce(p, "public_place", DAY).allowed for p in (officer, second)]
     assert answers == [True, False]
+
+
+def test_it_judges_each_suspension_period_on_its_own(officer, cert, admin):
+    """An ended suspension and a later one must not combine into a suspension that never was."""
+    change_certificate_status(cert, "suspend", actor=admin, on_date=dt.date(2026, 1, 1), reason="调查")
+    change_certificate_status(cert, "reinstate", actor=admin, on_date=dt.date(2026, 2, 1))
+    change_certificate_status(cert, "suspend", actor=admin, on_date=dt.date(2026, 9, 1), reason="再次调查")
+    assert may_enforce(officer, "public_place", dt.date(2026, 6, 1)).allowed
+    assert not may_enforce(officer, "public_place", dt.date(2026, 1, 15)).allowed
+    assert not may_enforce(officer, "public_place", dt.date(2026, 9, 1)).allowed
