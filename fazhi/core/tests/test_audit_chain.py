@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from fazhi.core import services
 from fazhi.core.audit import verify_chain
 from fazhi.core.choices import AuditAction, SectionKind
-from fazhi.core.models import AuditEvent
+from fazhi.core.models import AuditEvent, Section
 
 
 @contextmanager
@@ -49,7 +49,7 @@ def test_it_records_create_and_update_with_before_and_after(chain, admin):
 
 def test_it_records_nothing_when_nothing_changed(chain, admin):
     section = services.update_section(
-        services.Section.objects.get(name="档案室"), actor=admin, sort_order=4
+        Section.objects.get(name="档案室"), actor=admin, sort_order=4
     )
     assert AuditEvent.objects.for_object(section).count() == len(chain)
 
