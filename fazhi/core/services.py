@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .audit import record_create, record_event, record_update, snapshot
+from .audit import changed_fields, record_create, record_event, record_update, snapshot
 from .choices import AuditAction, OrganisationKind, Role
 from .models import ApiToken, EnforcementCertificate, Organisation, RoleAssignment, Section, User
 
@@ -150,20 +150,18 @@ def update_staff(user: User, *, actor, roles=None, **fields) -> User:
     ensure_can_administer(actor, user.organisation)
     if "organisation" in fields and fields["organisation"] != user.organisation:
         ensure_can_administer(actor, fields["organisation"])
-    before = snapshot(user)
-    old_roles = sorted(user.roles)
+    before = {**snapshot(user), "roles": sorted(user.roles)}
     for name, value in fields.items():
         setattr(user, name, value)
     user.full_clean(exclude=["password"])
     _check_section(user)
     user.save()
-    detail = None
-    if roles is not None and set(roles) != set(old_roles):
+    if roles is not None:
         _set_roles(user, roles)
-        detail = {"roles_before": old_roles, "roles_after": sorted(roles)}
-    if record_update(user, before, actor=actor, detail=detail) is None and detail:
-        record_event(actor=actor, action=AuditAction.UPDATE, obj=user, before={"roles": old_roles},
-                     after={"roles": sorted(roles)})
+    # Roles are not a column, so they join the field snapshot by hand: one event says all that changed.
+    old, new = changed_fields(before, {**snapshot(user), "roles": sorted(user.roles)})
+    if new:
+        record_event(actor=actor, action=AuditAction.UPDATE, obj=user, before=old, after=new)
     return user
 
 

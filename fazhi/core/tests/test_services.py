@@ -100,3 +100,10 @@ def test_it_stores_only_the_hash_of_an_api_token(officer, admin):
     token, key = services.issue_api_token(actor=admin, user=officer, name="市场监管局数据交换")
     assert key not in token.key_hash and token.key_hash == token.hash_key(key)
     assert "key_hash" not in AuditEvent.objects.for_object(token).get().after
+
+
+def test_it_records_roles_and_fields_changed_together_in_one_event(officer, admin):
+    services.update_staff(officer, actor=admin, job_title="副科长", roles=[Role.OFFICER, Role.SECTION_HEAD])
+    event = AuditEvent.objects.for_object(officer).latest("seq")
+    assert event.before == {"job_title": "", "roles": ["officer"]}
+    assert event.after == {"job_title": "副科长", "roles": ["officer", "section_head"]}
