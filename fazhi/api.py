@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputValidationError
 
 from fazhi.core.api import NOT_VISIBLE, auth_methods, router as core_router
+from fazhi.entities.api import router as entities_router
 
 # Model field names that the API spells differently in its input.
 API_FIELD_NAMES = {"organisation": "organisation_id"}
@@ -40,6 +41,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/core/", core_router)
+api.add_router("/entities/", entities_router)
 
 
 def field_errors(error: ModelValidationError) -> dict[str, list[str]]:

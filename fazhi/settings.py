@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     # Without `ninja` here its docs page loads Swagger UI from a CDN; with it, from our own static files.
     "ninja",
     "fazhi.core",
+    "fazhi.entities",
     "fazhi.portal",
 ]
 

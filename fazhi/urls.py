@@ -4,6 +4,7 @@ from .api import api
 
 urlpatterns = [
     path("", include("fazhi.core.urls")),
+    path("entities/", include("fazhi.entities.urls")),
     path("accounts/", include("fazhi.core.urls_accounts")),
     path("portal/", include("fazhi.portal.urls")),
     path("api/v1/", api.urls),

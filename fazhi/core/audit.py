@@ -147,6 +147,64 @@ def record_event(
     return event
 
 
+@dataclass(frozen=True)
+class PendingEvent:
+    """One event of a batch for `record_events`: what `record_event` takes, minus the actor."""
+
+    action: str
+    obj: models.Model
+    before: dict | None = None
+    after: dict | None = None
+    detail: dict | None = None
+
+
+def _round_trip(value):
+    return json.loads(json.dumps(_json_value(value), ensure_ascii=False)) if value is not None else None
+
+
+def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:
+    """Append many events at once (a bulk import): one lock of the head, hashes chained in order, bulk inserts.
+
+    The chain is the same as if each had been recorded alone; only the number of round trips differs.
+    """
+    count = 0
+    with transaction.atomic():
+        head = _locked_head()
+        actor_obj = actor if getattr(actor, "pk", None) else None
+        actor_name = (str(actor_obj) if actor_obj else "系统")[:150]
+        seq, prev_hash, batch = head.seq, head.hash, []
+        for item in pending:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                occurred_at=timezone.now(),
+                actor=actor_obj,
+                actor_name=actor_name,
+                action=item.action,
+                object_type=item.obj._meta.label_lower,
+                object_id=str(item.obj.pk),
+                object_repr=str(item.obj)[:200],
+                organisation_id=_organisation_id(item.obj),
+                before=_round_trip(item.before),
+                after=_round_trip(item.after),
+                detail=_round_trip(item.detail or {}),
+                prev_hash=prev_hash,
+            )
+            event.hash = prev_hash = event_hash(event)
+            batch.append(event)
+            if len(batch) >= batch_size:
+                AuditEvent.objects.bulk_create(batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            AuditEvent.objects.bulk_create(batch)
+            count += len(batch)
+        if count:
+            head.seq, head.hash = seq, prev_hash
+            head.save(update_fields=["seq", "hash"])
+    return count
+
+
 def record_create(obj: models.Model, *, actor, detail: dict | None = None) -> AuditEvent:
     return record_event(actor=actor, action=AuditAction.CREATE, obj=obj, after=snapshot(obj), detail=detail)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -156,6 +157,28 @@ def _county(actor, plan: CountyPlan, rng: random.Random) -> list[DemoAccount]:
     city_admin = f"{plan.username_prefix}_city_admin"
     accounts.append(_staff(actor, rng, used, plan, city, None, city_admin, [Role.ADMIN, Role.LEADER], None))
     return accounts
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """A later app's part of the demo, run after the core's by `load_demo`: `run()` returns a summary line."""
+
+    order: int
+    label: str
+    run: Callable[[], str]
+
+
+_demo_steps: list[DemoStep] = []
+
+
+def register_demo_step(step: DemoStep) -> None:
+    """Apps call this from their own `demo` module; the command imports every app's `demo` module first."""
+    if all(s.label != step.label for s in _demo_steps):
+        _demo_steps.append(step)
+
+
+def demo_steps() -> list[DemoStep]:
+    return sorted(_demo_steps, key=lambda s: s.order)
 
 
 def load_demo() -> list[DemoAccount]:
