@@ -9,6 +9,9 @@ Environment:
   ALLOWED_HOSTS     comma-separated host names, default "127.0.0.1,localhost"
   FAZHI_VAR_DIR     where the embedded database, uploaded files and the key file live (default ./var)
   FAZHI_SECURE_COOKIES  "1" when served over HTTPS
+  FAZHI_CACHE_URL   default: files under <FAZHI_VAR_DIR>/cache, shared by every worker on one machine;
+                    several machines: redis://host:6379/0
+  FAZHI_JOBS_INLINE "1" runs long work (imports) inside the request instead of a background thread
 """
 import os
 import secrets
@@ -180,6 +183,20 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+# The cache carries what every worker must see at once, such as an import's progress while its transaction
+# is still open. Files work for one machine with several workers; Redis for several machines.
+_cache_url = os.environ.get("FAZHI_CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url:
+    raise ImproperlyConfigured("FAZHI_CACHE_URL 只支持 redis:// 地址；不设置则使用本机文件缓存。")
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(VAR_DIR / "cache")}
+    }
+# Long work (an import's check and apply) runs in a background thread unless this is set (tests set it).
+FAZHI_JOBS_INLINE = env_flag("FAZHI_JOBS_INLINE")
+
 STATIC_ROOT = Path(os.environ.get("FAZHI_STATIC_ROOT", PROJECT_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
