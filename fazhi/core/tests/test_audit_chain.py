@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fazhi.core import services
-from fazhi.core.audit import verify_chain
+from fazhi.core.audit import PendingEvent, record_events, verify_chain
 from fazhi.core.choices import AuditAction, SectionKind
 from fazhi.core.models import AuditEvent, Section
 
@@ -57,6 +57,20 @@ def test_it_records_nothing_when_nothing_changed(chain, admin):
 def test_it_verifies_an_intact_chain(chain):
     check = verify_chain()
     assert check.intact and check.checked == len(chain)
+
+
+def test_a_bulk_append_continues_the_chain_as_single_events_would(chain, admin):
+    sections = list(Section.objects.order_by("pk"))
+    pending = [PendingEvent(AuditAction.UPDATE, s, before={"sort_order": 0}, after={"sort_order": 9}) for s in sections]
+    written = record_events(iter(pending), actor=admin, batch_size=2)  # several batches, one chain
+    bulk = list(AuditEvent.objects.order_by("seq")[len(chain):])
+    assert written == len(sections) == len(bulk)
+    assert bulk[0].prev_hash == chain[-1].hash and [e.seq for e in bulk] == list(range(len(chain) + 1, len(chain) + 1 + written))
+    assert {e.actor_id for e in bulk} == {admin.pk} and bulk[-1].after == {"sort_order": 9}
+    check = verify_chain()
+    assert check.intact and check.checked == len(chain) + written
+    services.update_section(sections[0], actor=admin, name="新档案室")  # a single event after the bulk ones links on
+    assert verify_chain().intact
 
 
 def test_it_catches_a_tampered_row(chain):
