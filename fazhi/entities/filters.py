@@ -15,11 +15,19 @@ KEY_CHOICES = (("1", "是"), ("0", "否"))
 
 
 def visible_townships(request):
-    """The townships inside the viewer's own region: a county's own, a city's counties', a province's all."""
+    """The townships a viewer can pick: a county's own; above a county, on a page, those of the bureau chosen in
+    the 监管机关 filter (a province has thousands: rendering them all cost more than the search itself)."""
     if request is None or not request.user.is_authenticated or request.user.organisation_id is None:
         return Region.objects.none()
-    prefix = region_prefix(request.user.organisation.region.code)
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=prefix).order_by("code")
+    region = request.user.organisation.region
+    # Only a page renders the list; an API caller names a township by its code, which needs no narrowing.
+    if region.level < RegionLevel.COUNTY and hasattr(request, "GET"):
+        chosen = request.GET.get("organisation", "")
+        bureau = supervising_bureaus(request).filter(pk=chosen).first() if chosen.isdigit() else None
+        if bureau is None:
+            return Region.objects.none()
+        region = bureau.region
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=region_prefix(region.code)).order_by("code")
 
 
 def supervising_bureaus(request):
@@ -29,7 +37,10 @@ def supervising_bureaus(request):
 class EntityFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label="名称/拼音首字母/信用代码", method="filter_search")
     licence = django_filters.CharFilter(label="证照编号", method="filter_licence")
-    township = django_filters.ModelChoiceFilter(label="乡镇（街道）", queryset=visible_townships, empty_label="全部")
+    township = django_filters.ModelChoiceFilter(
+        label="乡镇（街道）", queryset=visible_townships, empty_label="全部",
+        help_text="市、省级用户请先选择监管机关。",
+    )
     kind = django_filters.ChoiceFilter(label="类别", choices=KIND_CHOICES, empty_label="全部")
     sub_kind = django_filters.ChoiceFilter(label="细分类别", choices=SUB_KIND_CHOICES, empty_label="全部")
     domain = django_filters.ModelChoiceFilter(

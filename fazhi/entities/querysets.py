@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.functions import Cast, Upper
 
 from fazhi.core.querysets import ScopedQuerySet
 
@@ -13,6 +15,14 @@ from .credit_code import normalise as normalise_credit_code
 PINYIN_INITIALS = re.compile(r"^[A-Za-z0-9]+$")
 
 
+class HasBigram(Func):
+    """`fazhi_bigrams(UPPER(name::text)) @> ARRAY['诊所']`: answered by the bigram index (migration 0003)."""
+
+    template = "fazhi_bigrams(%(expressions)s]::text[]"
+    arg_joiner = ") @> ARRAY["
+    output_field = BooleanField()
+
+
 class EntityQuerySet(ScopedQuerySet):
     def search(self, text: str) -> EntityQuerySet:
         """One search box: a name substring, pinyin initials (kpsrmyy → 开平市人民医院) or a whole credit code."""
@@ -20,6 +30,9 @@ class EntityQuerySet(ScopedQuerySet):
         if not text:
             return self
         condition = Q(name__icontains=text)
+        if len(text) == 2 and connections[self.db].vendor == "postgresql":
+            # Too short for the trigram index: the bigram index narrows, the LIKE above still decides.
+            condition &= Q(HasBigram(Upper(Cast(F("name"), TextField())), Value(text.upper())))
         if PINYIN_INITIALS.match(text):
             condition |= Q(name_initials__startswith=text.lower())
             compact = normalise_credit_code(text)

@@ -24,6 +24,8 @@ EDITABLE_FIELDS = frozenset(
     if f.editable and f.name not in {"id", "organisation", "credit_grade", "status"}
 )
 
+LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_to", "issuer"]
+
 
 def home_bureau(actor) -> Organisation:
     if actor is None or actor.organisation_id is None:
@@ -40,6 +42,9 @@ def _check_fields(fields: dict) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    for name, value in fields.items():
+        if isinstance(value, str):
+            fields[name] = value.strip()  # before validation: a name of spaces is an empty name
 
 
 def _domains(codes) -> list[Domain]:
@@ -80,7 +85,8 @@ def update_entity(entity: Entity, *, actor, domains=None, **fields) -> Entity:
     ensure_writable(actor, entity)
     _check_fields(fields)
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
-    before = snapshot(entity)
+    # Only what a person can change: the timestamp would otherwise make every save look like a change.
+    before = snapshot(entity, [*EDITABLE_FIELDS, "domains"])
     for name, value in fields.items():
         setattr(entity, name, value)
     entity.full_clean()
@@ -152,9 +158,9 @@ def add_licence(entity: Entity, *, actor, **fields) -> Licence:
 def update_licence(licence: Licence, *, actor, **fields) -> Licence:
     ensure_role(actor, EDITOR_ROLES, "修改证照")
     ensure_writable(actor, licence.entity)
-    before = snapshot(licence)
+    before = snapshot(licence, LICENCE_FIELDS)
     for name, value in fields.items():
-        if name in {"id", "entity", "organisation"}:
+        if name not in LICENCE_FIELDS:
             raise ValueError(f"not editable here: {name}")
         setattr(licence, name, value)
     licence.number = (licence.number or "").strip()

@@ -1,16 +1,259 @@
-# Placeholder until the list/detail/edit views are written; replaced entirely.
-from django.http import HttpResponse
-from django.views import View
+"""The registry's pages: the list, the entity's page with its tabs, and the forms that change an entity.
+
+Reading needs a sign-in and shows what `visible_to` allows; an entity outside it is a 404. Changing needs the
+role and an entity of one's own bureau, else 403; the services check both again.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
+
+from fazhi.core.forms import add_service_errors
+from fazhi.core.listing import ScopedListView
+from fazhi.core.masking import mask_phone
+from fazhi.core.workflow import TransitionRefused
+
+from . import services
+from .filters import EntityFilterSet
+from .forms import CreditGradeForm, EntityForm, LicenceDeleteForm, LicenceForm, StatusChangeForm
+from .models import Entity, Licence
+from .permissions import (
+    EDITOR_ROLES, EXPORTER_ROLES, GRADER_ROLES, IMPORTER_ROLES, can, ensure_role, ensure_writable,
+)
+from .status import ENTITY_STATUS_MACHINE
+from .tables import EntityTable, grade_badge, status_badge
+from .tabs import tabs_for
+
+form_methods = require_http_methods(["GET", "POST"])
+# The same address answers a whole page or, to HTMX, a part of one: caches must keep them apart.
+varies_with_htmx = vary_on_headers("HX-Request")
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse(status=501)
+# ---- shared by the pages -------------------------------------------------------------------------------------
+
+def visible_entity_or_404(user, pk) -> Entity:
+    return get_object_or_404(Entity.objects.visible_to(user).select_related("organisation", "township"), pk=pk)
 
 
-class EntityListView(View):
-    def get(self, request, *args, **kwargs):
-        return _todo(request)
+def wants_part(request) -> bool:
+    """An HTMX swap wants a part of the page; restoring history (the back button) wants all of it."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
 
 
-entity_create = entity_detail = entity_edit = entity_grade = entity_status = _todo
-licence_create = licence_edit = licence_delete = _todo
+def is_writable(user, entity) -> bool:
+    return Entity.objects.writable_by(user).filter(pk=entity.pk).exists()
+
+
+def status_moves(user, entity) -> list:
+    """The status moves the procedure allows from the entity's status, for this person's roles."""
+    return [t for t in ENTITY_STATUS_MACHINE.transitions if entity.status in t.sources and user.has_role(*t.roles)]
+
+
+def detail_url(entity, tab: str = "") -> str:
+    url = reverse("entities:detail", args=[entity.pk])
+    return f"{url}?tab={tab}" if tab else url
+
+
+def form_page(request, form, save, *, title, cancel_url, template="entities/action_form.html",
+              success_message="已保存。", **extra):
+    """Validate `form`, hand it to `save` (one service call), redirect to what it returns.
+
+    A service's ValidationError lands on the form's fields, a refused status move above the form;
+    PermissionDenied propagates as a 403.
+    """
+    if request.method == "POST" and form.is_valid():
+        try:
+            target = save(form)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except TransitionRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            messages.success(request, success_message)
+            return redirect(target)
+    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **extra})
+
+
+# ---- list and page ---------------------------------------------------------------------------------------------
+
+@method_decorator(varies_with_htmx, name="dispatch")
+class EntityListView(ScopedListView):
+    model = Entity
+    filterset_class = EntityFilterSet
+    table_class = EntityTable
+    template_name = "entities/entity_list.html"
+    partial_template_name = "entities/_entity_list_results.html"
+    title = "监管对象"
+    create_url_name = "entities:create"
+    create_roles = EDITOR_ROLES
+
+    def scoped_queryset(self, queryset):
+        return queryset.for_listing()
+
+    def get_template_names(self):
+        return [self.partial_template_name if wants_part(self.request) else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, query = self.request.user, self.request.GET.copy()
+        query.pop("page", None)  # the export takes the whole filtered list, not one page of it
+        export = reverse("entities:export")
+        context["export_url"] = f"{export}?{query.urlencode()}" if query else export
+        context["can_export"] = can(user, EXPORTER_ROLES)
+        context["can_import"] = can(user, IMPORTER_ROLES)
+        return context
+
+
+@login_required
+@require_GET
+@varies_with_htmx
+def entity_detail(request, pk):
+    entity = visible_entity_or_404(request.user, pk)
+    tabs = tabs_for(request.user)
+    selected = next((t for t in tabs if t.slug == request.GET.get("tab")), tabs[0])
+    writable = is_writable(request.user, entity)
+    can_edit = writable and can(request.user, EDITOR_ROLES)
+    context = {
+        "entity": entity, "object": entity, "selected_tab": selected,
+        "tabs": [{"label": t.label, "url": detail_url(entity, t.slug), "selected": t is selected} for t in tabs],
+        "can_edit": can_edit,
+        "can_grade": writable and can(request.user, GRADER_ROLES),
+        "can_change_status": writable and bool(status_moves(request.user, entity)),
+        # The full number is for the people who keep the record; everyone else sees it masked.
+        "contact_phone": entity.contact_phone if can_edit else mask_phone(entity.contact_phone),
+        "grade_badge": grade_badge(entity), "status_badge": status_badge(entity),
+    }
+    context.update(selected.build(request, entity))
+    template = "entities/_entity_tabs.html" if wants_part(request) else "entities/entity_detail.html"
+    return render(request, template, context)
+
+
+# ---- the entity itself -----------------------------------------------------------------------------------------
+
+@login_required
+@form_methods
+def entity_create(request):
+    ensure_role(request.user, EDITOR_ROLES, "登记监管对象")
+    form = EntityForm(request.POST or None, organisation=services.home_bureau(request.user))
+
+    def save(form):
+        entity = services.create_entity(actor=request.user, domains=form.domain_codes(), **form.service_fields())
+        return detail_url(entity)
+
+    return form_page(request, form, save, title="登记监管对象", cancel_url=reverse("entities:list"),
+                     template="entities/entity_form.html", success_message="已登记监管对象。")
+
+
+@login_required
+@form_methods
+def entity_edit(request, pk):
+    entity = visible_entity_or_404(request.user, pk)
+    ensure_role(request.user, EDITOR_ROLES, "修改监管对象")
+    ensure_writable(request.user, entity)
+    title = f"编辑监管对象：{entity.name}"
+    form = EntityForm(request.POST or None, instance=entity, organisation=entity.organisation)
+
+    def save(form):
+        services.update_entity(entity, actor=request.user, domains=form.domain_codes(), **form.service_fields())
+        return detail_url(entity)
+
+    return form_page(request, form, save, title=title, cancel_url=detail_url(entity),
+                     template="entities/entity_form.html")
+
+
+@login_required
+@form_methods
+def entity_grade(request, pk):
+    entity = visible_entity_or_404(request.user, pk)
+    ensure_role(request.user, GRADER_ROLES, "评定信用等级")
+    ensure_writable(request.user, entity)
+    form = CreditGradeForm(request.POST or None, entity=entity)
+
+    def save(form):
+        services.change_credit_grade(entity, actor=request.user, **form.cleaned_data)
+        return detail_url(entity, "credit")
+
+    return form_page(request, form, save, title=f"调整信用等级：{entity.name}", cancel_url=detail_url(entity),
+                     entity=entity, success_message="已调整信用等级，并记入信用档案。")
+
+
+@login_required
+@form_methods
+def entity_status(request, pk):
+    entity = visible_entity_or_404(request.user, pk)
+    ensure_role(request.user, EDITOR_ROLES, "变更经营状态")
+    ensure_writable(request.user, entity)
+    moves = status_moves(request.user, entity)
+    if not moves:
+        messages.error(request, f"该对象已{entity.get_status_display()}，经营状态不能再变更；如重新开业，请重新登记。")
+        return redirect(detail_url(entity))
+    form = StatusChangeForm(request.POST or None, moves=moves)
+
+    def save(form):
+        services.change_status(entity, actor=request.user, **form.cleaned_data)
+        return detail_url(entity)
+
+    return form_page(request, form, save, title=f"变更经营状态：{entity.name}", cancel_url=detail_url(entity),
+                     entity=entity, success_message="已变更经营状态。")
+
+
+# ---- licences --------------------------------------------------------------------------------------------------
+
+def writable_licence(request, pk, what: str) -> Licence:
+    licence = get_object_or_404(Licence.objects.visible_to(request.user).select_related("entity"), pk=pk)
+    ensure_role(request.user, EDITOR_ROLES, what)
+    ensure_writable(request.user, licence.entity)
+    return licence
+
+
+@login_required
+@form_methods
+def licence_create(request, pk):
+    entity = visible_entity_or_404(request.user, pk)
+    ensure_role(request.user, EDITOR_ROLES, "登记证照")
+    ensure_writable(request.user, entity)
+    form = LicenceForm(request.POST or None, organisation=entity.organisation)
+
+    def save(form):
+        services.add_licence(entity, actor=request.user, **form.service_fields())
+        return detail_url(entity, "licences")
+
+    return form_page(request, form, save, title=f"登记证照：{entity.name}", cancel_url=detail_url(entity, "licences"),
+                     entity=entity, success_message="已登记证照。")
+
+
+@login_required
+@form_methods
+def licence_edit(request, pk):
+    licence = writable_licence(request, pk, "修改证照")
+    entity = licence.entity
+    form = LicenceForm(request.POST or None, instance=licence, organisation=licence.organisation)
+
+    def save(form):
+        # The bound form has already copied its input onto `licence`; the service compares with what is stored.
+        services.update_licence(Licence.objects.get(pk=pk), actor=request.user, **form.service_fields())
+        return detail_url(entity, "licences")
+
+    return form_page(request, form, save, title=f"修改证照：{entity.name}", cancel_url=detail_url(entity, "licences"),
+                     entity=entity)
+
+
+@login_required
+@form_methods
+def licence_delete(request, pk):
+    licence = writable_licence(request, pk, "删除证照")
+    entity = licence.entity
+    form = LicenceDeleteForm(request.POST or None)
+
+    def save(form):
+        services.remove_licence(licence, actor=request.user, reason=form.cleaned_data["reason"])
+        return detail_url(entity, "licences")
+
+    return form_page(request, form, save, title=f"删除证照：{licence}", cancel_url=detail_url(entity, "licences"),
+                     entity=entity, submit_label="确认删除", danger=True, success_message="已删除证照。")

@@ -1,0 +1,618 @@
+"""Bulk import: files in every format people have, every bad row reported, all or nothing, never a duplicate."""
+import csv
+import datetime as dt
+import io
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fazhi.core.audit import verify_chain
+from fazhi.core.choices import AuditAction, RegionLevel
+from fazhi.core.models import AuditEvent, Region
+from fazhi.core.tests import factories as f
+from fazhi.core.xlsx_stream import Sheet, xlsx_bytes
+from fazhi.entities import imports, jobs, services
+from fazhi.entities.choices import CreditGradeBasis, EntityStatus, ImportStatus, LicenceKind
+from fazhi.entities.credit_code import check_character
+from fazhi.entities.models import CreditGradeChange, Entity, ImportBatch, Licence
+from fazhi.entities.rules import IMPORT_RULES, ImportRules
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [c.label for c in imports.TEMPLATE_COLUMNS]
+
+
+# ---- files -------------------------------------------------------------------------------------------------------
+
+def credit_code(serial: int, region: str = "440783") -> str:
+    first17 = f"91{region}MA{serial:07d}"
+    return first17 + check_character(first17)
+
+
+def entity_row(n: int = 1, cells: dict | None = None) -> dict:
+    """One row by column header (without the *): a clinic in 长沙街道 with a licence."""
+    return {
+        "名称": f"开平市惠民诊所{n}", "统一社会信用代码": credit_code(n), "类别": "医疗机构", "细分类别": "诊所",
+        "地址": f"开平市长沙街道幕沙路{n}号", "联系电话": "13812345678", "乡镇（街道）": "长沙街道",
+        "证照类别": "医疗机构执业许可证", "证照编号": f"PDY{n:05d}", "发证日期": "2025-03-01", "有效期至": "2030-02-28",
+        **(cells or {}),
+    }
+
+
+def cells_in_order(row: dict, header: list[str]) -> list:
+    return [row.get(imports.header_key(h)) for h in header]
+
+
+def xlsx_file(rows: list[dict], header: list[str] = HEADER) -> bytes:
+    """An .xlsx as Excel writes it (shared strings, typed cells), through openpyxl."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(cells_in_order(row, header))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def inline_xlsx_file(rows: list[dict], header: list[str] = HEADER) -> bytes:
+    """An .xlsx with inline strings, as streaming writers (ours included) produce."""
+    return xlsx_bytes(Sheet("监管对象", [cells_in_order(r, header) for r in rows], header=header))
+
+
+def csv_file(rows: list[dict], header: list[str] = HEADER, encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in cells_in_order(row, header)])
+    return buffer.getvalue().encode(encoding)
+
+
+def upload(data: bytes, name: str = "监管对象.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data)
+
+
+def run_import(actor, data: bytes, name: str = "监管对象.xlsx", *, apply: bool = True) -> ImportBatch:
+    batch = imports.check_batch(imports.create_batch(actor=actor, uploaded_file=upload(data, name)))
+    if apply and batch.status == ImportStatus.CHECKED_OK:
+        batch = imports.apply_batch(batch, actor=actor)
+    return batch
+
+
+def errors_of(batch) -> list[tuple]:
+    return [(e["row"], e["column"], e["message"]) for e in batch.errors]
+
+
+def problem_with(actor, data: bytes, name: str) -> str:
+    """The one message a malformed file gets: refused at upload, or the checked batch's message."""
+    try:
+        batch = imports.create_batch(actor=actor, uploaded_file=upload(data, name))
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    batch = imports.check_batch(batch)
+    assert batch.status == ImportStatus.FAILED, batch.errors
+    return batch.message
+
+
+# ---- fixtures ----------------------------------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def uploads_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.FAZHI_JOBS_INLINE = True
+
+
+@pytest.fixture
+def townships(bureaus):
+    county = Region.objects.get(code="440783")
+    return {
+        "sanbu": f.region("440783001", "三埠街道", RegionLevel.TOWNSHIP, county),
+        "changsha": f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, county),
+        "huancui": f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002")),
+    }
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of two rows, so a handful of rows crosses several chunk boundaries."""
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(batch_size=2))
+
+
+def entity_events(action=None):
+    events = AuditEvent.objects.filter(object_type="entities.entity")
+    return events.filter(action=action) if action else events
+
+
+# ---- formats -----------------------------------------------------------------------------------------------------
+
+def test_it_creates_entities_with_licences_domains_first_grades_and_one_event_each(section_head, townships, kaiping):
+    rows = [entity_row(1), entity_row(2, {"监管专业": "医疗服务、放射卫生", "信用等级": "A"})]
+    batch = run_import(section_head, xlsx_file(rows), "开平诊所.xlsx")
+    assert batch.status == ImportStatus.APPLIED, batch.errors
+    assert (batch.created_count, batch.updated_count, batch.unchanged_count) == (2, 0, 0)
+    first, second = Entity.objects.order_by("name")
+    assert first.organisation == kaiping and first.township == townships["changsha"]
+    assert first.name_initials == "kpshmzs1" and first.credit_grade == "B"
+    assert sorted(first.domains.values_list("code", flat=True)) == ["infectious_disease", "medical_service"]
+    assert sorted(second.domains.values_list("code", flat=True)) == ["medical_service", "radiation"]
+    licence = Licence.objects.get(entity=first)
+    assert (licence.kind, licence.number, licence.issued_on, licence.valid_to) == (
+        LicenceKind.MEDICAL_PRACTICE, "PDY00001", dt.date(2025, 3, 1), dt.date(2030, 2, 28))
+    initial = CreditGradeChange.objects.get(entity=second)
+    assert (initial.basis, initial.to_grade, initial.changed_by) == (CreditGradeBasis.INITIAL, "A", section_head)
+    created = entity_events(AuditAction.CREATE).order_by("seq")
+    assert [e.object_id for e in created] == [str(first.pk), str(second.pk)]
+    assert created[0].after["domains"] == ["infectious_disease", "medical_service"]
+    assert created[0].detail["row"] == 2 and created[0].actor == section_head
+    assert AuditEvent.objects.filter(object_type="entities.licence", action=AuditAction.CREATE).count() == 2
+    assert AuditEvent.objects.filter(object_type="entities.importbatch").count() == 2  # upload, apply
+    assert verify_chain().intact
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_it_reads_csv_in_utf8_with_or_without_bom_and_in_gbk(section_head, townships, encoding):
+    rows = [entity_row(1, {"名称": "开平市长沙街道“康华”美容美发店", "类别": "公共场所", "细分类别": "美容美发场所",
+                           "证照类别": "公共场所卫生许可证"})]
+    batch = run_import(section_head, csv_file(rows, encoding=encoding), "美发店.csv")
+    assert batch.status == ImportStatus.APPLIED, (batch.message, batch.errors)
+    assert batch.encoding == ("utf-8" if encoding.startswith("utf") else "gb18030")
+    entity = Entity.objects.get()
+    assert entity.name == "开平市长沙街道“康华”美容美发店" and entity.sub_kind == "hairdressing"
+
+
+def test_it_reads_xlsx_with_inline_strings_and_typed_cells(section_head, townships):
+    row = entity_row(1, {"联系电话": 13812345678, "经度": 112.698545, "纬度": Decimal("22.376395"),
+                         "发证日期": dt.date(2025, 3, 1), "有效期至": dt.datetime(2030, 2, 28), "重点监管": True,
+                         "重点监管原因": "辖区唯一血液透析点"})
+    for data in (inline_xlsx_file([row]), xlsx_file([row])):
+        batch = run_import(section_head, data)
+        assert batch.status == ImportStatus.APPLIED, batch.errors
+    entity = Entity.objects.get()
+    assert entity.contact_phone == "13812345678" and entity.is_key_supervision
+    assert (entity.longitude, entity.latitude) == (Decimal("112.698545"), Decimal("22.376395"))
+    assert Licence.objects.get().valid_to == dt.date(2030, 2, 28)
+
+
+def test_it_matches_headers_without_stars_spaces_or_full_width_brackets(section_head, townships):
+    header = [imports.header_key(h) for h in HEADER]
+    header[header.index("法定代表人（负责人）")] = " 法定代表人(负责人) "
+    header[header.index("乡镇（街道）")] = "乡镇(街道)*"
+    row = entity_row(1, {"法定代表人（负责人）": "张三"})
+    batch = run_import(section_head, csv_file([row], header=header), "x.csv")
+    assert batch.status == ImportStatus.APPLIED, (batch.message, batch.errors)
+    assert Entity.objects.get().legal_representative == "张三"
+
+
+def test_it_takes_codes_as_well_as_labels(section_head, townships):
+    row = entity_row(1, {"类别": "public_place", "细分类别": "swimming", "监管专业": "public_place,drinking_water",
+                         "经营状态": "operating", "信用等级": "A级", "乡镇（街道）": "440783001",
+                         "证照类别": "public_place", "主体性质": "individual"})
+    batch = run_import(section_head, csv_file([row]), "x.csv")
+    assert batch.status == ImportStatus.APPLIED, batch.errors
+    entity = Entity.objects.get()
+    assert (entity.kind, entity.sub_kind, entity.township, entity.credit_grade, entity.legal_form) == (
+        "public_place", "swimming", townships["sanbu"], "A", "individual")
+
+
+def test_it_needs_only_the_required_columns(section_head, kaiping):
+    header = ["名称*", "无代码原因", "类别*", "细分类别*", "地址*"]
+    row = {"名称": "长沙村卫生室", "无代码原因": "村卫生室等未单独登记的机构", "类别": "医疗机构", "细分类别": "村卫生室",
+           "地址": "开平市长沙街道长沙村"}
+    batch = run_import(section_head, csv_file([row], header=header), "村卫生室.csv")
+    assert batch.status == ImportStatus.APPLIED, batch.errors
+    entity = Entity.objects.get()
+    assert entity.credit_code == "" and entity.status == EntityStatus.OPERATING and entity.legal_form == "enterprise"
+
+
+# ---- matching and idempotence ------------------------------------------------------------------------------------
+
+def test_importing_the_same_file_again_creates_and_changes_nothing(section_head, townships):
+    data = xlsx_file([entity_row(n) for n in range(1, 6)])
+    run_import(section_head, data)
+    counts = (Entity.objects.count(), Licence.objects.count(), CreditGradeChange.objects.count())
+    events = AuditEvent.objects.exclude(object_type="entities.importbatch").count()
+    updated = dict(Entity.objects.values_list("pk", "updated_at"))
+    again = run_import(section_head, data)
+    assert again.status == ImportStatus.APPLIED
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
+    assert (Entity.objects.count(), Licence.objects.count(), CreditGradeChange.objects.count()) == counts
+    assert AuditEvent.objects.exclude(object_type="entities.importbatch").count() == events
+    assert dict(Entity.objects.values_list("pk", "updated_at")) == updated
+
+
+def test_it_updates_by_credit_code_and_audits_only_what_changed(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1)]), "x.csv")
+    entity = Entity.objects.get()
+    batch = run_import(section_head, csv_file([entity_row(1, {"联系电话": "0750-2212345", "名称": "开平市惠民门诊部",
+                                                               "细分类别": "门诊部"})]), "x.csv")
+    assert (batch.created_count, batch.updated_count) == (0, 1)
+    entity.refresh_from_db()
+    assert (entity.contact_phone, entity.sub_kind, entity.name_initials) == ("0750-2212345", "outpatient", "kpshmmzb")
+    event = entity_events(AuditAction.UPDATE).get()
+    assert event.before == {"contact_phone": "13812345678", "name": "开平市惠民诊所1", "sub_kind": "clinic"}
+    assert event.after == {"contact_phone": "0750-2212345", "name": "开平市惠民门诊部", "sub_kind": "outpatient"}
+
+
+def test_blank_cells_leave_an_existing_entitys_values_alone(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1, {"联系人": "李四", "备注": "夜间营业"})]), "x.csv")
+    batch = run_import(section_head, csv_file([entity_row(1, {"联系电话": None, "乡镇（街道）": None})]), "x.csv")
+    assert batch.unchanged_count == 1
+    entity = Entity.objects.get()
+    assert (entity.contact_person, entity.contact_phone, entity.note) == ("李四", "13812345678", "夜间营业")
+    assert entity.township == townships["changsha"]
+
+
+def test_it_matches_codeless_rows_by_name_and_address(section_head):
+    row = {"名称": "长沙村卫生室", "无代码原因": "村卫生室等未单独登记的机构", "类别": "医疗机构", "细分类别": "村卫生室",
+           "地址": "开平市长沙街道长沙村"}
+    run_import(section_head, csv_file([row]), "x.csv")
+    batch = run_import(section_head, csv_file([{**row, "联系人": "梁医生", "地址": " 开平市长沙街道长沙村 "}]), "x.csv")
+    assert (batch.created_count, batch.updated_count) == (0, 1)
+    assert Entity.objects.get().contact_person == "梁医生"
+    moved = run_import(section_head, csv_file([{**row, "地址": "开平市长沙街道新村"}]), "x.csv")
+    assert moved.created_count == 1 and Entity.objects.count() == 2
+
+
+def test_a_code_given_later_goes_to_the_codeless_entity_of_that_name_and_address(section_head):
+    row = {"名称": "惠民诊所", "无代码原因": "个体工商户，尚未取得统一社会信用代码", "类别": "医疗机构", "细分类别": "诊所",
+           "地址": "开平市三埠街道1号"}
+    run_import(section_head, csv_file([row]), "x.csv")
+    batch = run_import(section_head, csv_file([{**row, "统一社会信用代码": credit_code(7)}]), "x.csv")
+    assert (batch.created_count, batch.updated_count) == (0, 1)
+    entity = Entity.objects.get()
+    assert entity.credit_code == credit_code(7) and entity.no_credit_code_reason == ""
+
+
+def test_another_bureaus_entity_with_the_same_code_is_not_touched(section_head, outsider, townships):
+    f_entity = services.create_entity(actor=outsider, name="环翠区某诊所", credit_code=credit_code(1), kind="medical",
+                                      sub_kind="clinic", address="威海市环翠区1号")
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv")
+    assert batch.created_count == 1
+    f_entity.refresh_from_db()
+    assert f_entity.name == "环翠区某诊所" and Entity.objects.filter(credit_code=credit_code(1)).count() == 2
+
+
+# ---- row errors --------------------------------------------------------------------------------------------------
+
+def test_it_lists_every_bad_row_with_the_models_own_messages_and_saves_nothing(section_head, townships):
+    rows = [
+        entity_row(1),
+        entity_row(2, {"统一社会信用代码": credit_code(2)[:17] + ("0" if credit_code(2)[17] != "0" else "1")}),
+        entity_row(3, {"类别": "公共场所"}),
+        entity_row(4, {"联系电话": "12345", "乡镇（街道）": "环翠楼街道"}),
+        entity_row(5, {"经度": "112.5", "重点监管": "是"}),
+        entity_row(6, {"发证日期": "2026-01-02", "有效期至": "2025-01-01", "经营状态": "营业中"}),
+        entity_row(7, {"统一社会信用代码": None}),
+    ]
+    batch = run_import(section_head, xlsx_file(rows))
+    assert batch.status == ImportStatus.CHECKED_BAD
+    errors = errors_of(batch)
+    assert (3, "统一社会信用代码", "第18位校验码不正确（按GB 32100-2015计算），请逐位核对。") in errors
+    assert any(e[:2] == (4, "细分类别") and e[2].startswith("“公共场所”下的细分类别只能是：") for e in errors)
+    assert (5, "联系电话", "请填写11位手机号码，或带区号的固定电话（如0750-2212345）。") in errors
+    assert (5, "乡镇（街道）", "“环翠楼街道”不在开平市辖区内。") in errors
+    assert (6, "纬度", "经度和纬度须同时填写，或都不填。") in errors
+    assert (6, "重点监管原因", "列为重点监管的，请写明原因。") in errors
+    assert (7, "有效期至", "有效期至不能早于发证日期。") in errors
+    assert (7, "经营状态", "“营业中”不是有效的经营状态，可填：在营、停业、注销、吊销。") in errors
+    assert (8, "无代码原因", "没有统一社会信用代码的，请选择原因（如个体工商户尚未取得）。") in errors
+    assert not [e for e in errors if e[0] == 2]
+    assert batch.error_count == len(errors) == 9
+    assert Entity.objects.count() == 0 and Licence.objects.count() == 0
+    with pytest.raises(ValidationError):
+        imports.apply_batch(batch, actor=section_head)
+
+
+def test_the_same_credit_code_twice_is_an_error_on_the_later_row(section_head, townships):
+    rows = [entity_row(1), entity_row(2), entity_row(3, {"统一社会信用代码": credit_code(1).lower()})]
+    batch = run_import(section_head, csv_file(rows), "x.csv")
+    assert errors_of(batch) == [(4, "统一社会信用代码", "与第2行的统一社会信用代码相同，同一监管对象只能占一行。")]
+
+
+def test_a_licence_number_held_by_another_entity_is_an_error(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1)]), "x.csv")
+    batch = run_import(section_head, csv_file([entity_row(2, {"证照编号": "PDY00001"})]), "x.csv")
+    assert errors_of(batch) == [(2, "证照编号", "该证照已登记在“开平市惠民诊所1”名下，不能再登记给本行的监管对象，请核对编号。")]
+    twice = run_import(section_head, csv_file([entity_row(3, {"证照编号": "X1"}), entity_row(4, {"证照编号": "X1"})]), "x.csv")
+    assert errors_of(twice) == [(3, "证照编号", "与第2行的证照类别、编号都相同。")]
+
+
+def test_a_licence_needs_both_kind_and_number(section_head, townships):
+    rows = [entity_row(1, {"证照类别": None}), entity_row(2, {"证照编号": None})]
+    batch = run_import(section_head, csv_file(rows), "x.csv")
+    assert errors_of(batch) == [(2, "证照类别", "填写证照编号的，请同时填写证照类别。"),
+                                (3, "证照编号", "填写了证照类别或日期的，请同时填写证照编号。")]
+
+
+def test_a_licence_row_updates_the_dates_of_the_entitys_own_licence(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1)]), "x.csv")
+    batch = run_import(section_head, csv_file([entity_row(1, {"有效期至": "2031-12-31"})]), "x.csv")
+    assert batch.updated_count == 1
+    assert Licence.objects.get().valid_to == dt.date(2031, 12, 31)
+    event = AuditEvent.objects.get(object_type="entities.licence", action=AuditAction.UPDATE)
+    assert (event.before, event.after) == ({"valid_to": "2030-02-28"}, {"valid_to": "2031-12-31"})
+
+
+def test_a_kind_without_default_domains_needs_them_written(section_head, townships):
+    row = entity_row(1, {"类别": "其他", "细分类别": "其他", "证照编号": None, "证照类别": None, "发证日期": None,
+                         "有效期至": None})
+    batch = run_import(section_head, csv_file([row]), "x.csv")
+    assert errors_of(batch) == [(2, "监管专业", "类别“其他”没有默认的监管专业，请填写监管专业。")]
+
+
+def test_unknown_values_say_what_may_be_written(section_head, townships):
+    rows = [entity_row(1, {"监管专业": "医疗服务、食品安全", "乡镇（街道）": "不存在镇", "发证日期": "去年"})]
+    batch = run_import(section_head, csv_file(rows), "x.csv")
+    errors = {e[1]: e[2] for e in errors_of(batch)}
+    assert errors["监管专业"].startswith("监管专业“食品安全”不存在，可填：医疗服务、传染病防治")
+    assert errors["乡镇（街道）"] == "开平市辖区内没有名为“不存在镇”的乡镇（街道），请核对名称或改填9位代码。"
+    assert errors["发证日期"] == "“去年”不是有效日期，请按2026-01-31的格式填写。"
+
+
+def test_a_credit_code_excel_turned_into_a_number_is_explained(section_head, townships):
+    batch = run_import(section_head, xlsx_file([entity_row(1, {"统一社会信用代码": 1.24407831234567e17})]))
+    assert errors_of(batch) == [(2, "统一社会信用代码",
+                                 "统一社会信用代码被Excel存成了数字（末几位已丢失），请把该列设为“文本”格式后重新录入。")]
+
+
+# ---- status and grade --------------------------------------------------------------------------------------------
+
+def test_status_changes_only_by_a_legal_move(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1), entity_row(2, {"经营状态": "注销"})]), "x.csv")
+    batch = run_import(section_head, csv_file([entity_row(1, {"经营状态": "停业"}), entity_row(2, {"经营状态": "在营"})]),
+                       "x.csv")
+    assert errors_of(batch) == [
+        (3, "经营状态", "经营状态不能从“注销”改为“在营”（注销、吊销后不能恢复，须重新登记）。")]
+    batch = run_import(section_head, csv_file([entity_row(1, {"经营状态": "停业"})]), "x.csv")
+    assert batch.status == ImportStatus.APPLIED
+    entity = Entity.objects.get(credit_code=credit_code(1))
+    assert entity.status == EntityStatus.SUSPENDED
+    event = entity_events(AuditAction.TRANSITION).get()
+    assert (event.before, event.after) == ({"status": "operating"}, {"status": "suspended"})
+    assert event.detail["transition"] == "suspend" and "第2行" in event.detail["note"]
+
+
+def test_a_changed_grade_needs_a_grader_and_is_recorded_with_the_file_and_row(section_head, clerk, townships):
+    run_import(clerk, csv_file([entity_row(1)]), "first.csv")
+    refused = run_import(clerk, csv_file([entity_row(1, {"信用等级": "C"})]), "grades.csv")
+    assert errors_of(refused) == [(2, "信用等级", "系统中为B级（基本守信），调整信用等级须有信用评定权限；如不调整，请清空此格或填写“B”。")]
+    batch = run_import(section_head, csv_file([entity_row(1, {"信用等级": "C级（失信）"})]), "grades.csv")
+    assert batch.updated_count == 1
+    change = CreditGradeChange.objects.get(basis=CreditGradeBasis.IMPORT)
+    assert (change.from_grade, change.to_grade, change.changed_by) == ("B", "C", section_head)
+    assert change.reason == "批量导入（grades.csv 第2行）" and change.effective_on == timezone.localdate()
+    event = entity_events(AuditAction.UPDATE).get()
+    assert (event.before, event.after) == ({"credit_grade": "B"}, {"credit_grade": "C"})
+
+
+# ---- all or nothing ----------------------------------------------------------------------------------------------
+
+def test_apply_checks_again_and_saves_nothing_when_the_data_changed_since(section_head, townships, small_chunks):
+    batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 6)]), "x.csv", apply=False)
+    assert batch.status == ImportStatus.CHECKED_OK and batch.created_count == 5
+    entity = services.create_entity(actor=section_head, name="后来登记的诊所", credit_code=credit_code(99),
+                                    kind="medical", sub_kind="clinic", address="开平市某路")
+    services.add_licence(entity, actor=section_head, kind=LicenceKind.MEDICAL_PRACTICE, number="PDY00005")
+    batch = imports.apply_batch(batch, actor=section_head)
+    assert batch.status == ImportStatus.CHECKED_BAD
+    assert errors_of(batch) == [(6, "证照编号", "该证照已登记在“后来登记的诊所”名下，不能再登记给本行的监管对象，请核对编号。")]
+    assert "未导入任何记录" in batch.message
+    assert Entity.objects.count() == 1 and Licence.objects.count() == 1
+
+
+def test_a_failure_while_writing_rolls_back_every_chunk(section_head, townships, small_chunks, monkeypatch):
+    calls = []
+    real = imports.record_events
+
+    def failing(events, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(events, **kwargs)
+
+    monkeypatch.setattr(imports, "record_events", failing)
+    batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 6)]), "x.csv")
+    assert batch.status == ImportStatus.FAILED and "未导入任何记录" in batch.message
+    assert Entity.objects.count() == Licence.objects.count() == CreditGradeChange.objects.count() == 0
+    assert not entity_events().exists() and verify_chain().intact
+
+
+def test_apply_writes_in_a_bounded_number_of_queries(section_head, townships):
+    def queries_for(count: int, offset: int) -> int:
+        batch = run_import(section_head, csv_file([entity_row(n) for n in range(offset, offset + count)]), "x.csv",
+                           apply=False)
+        with CaptureQueriesContext(connection) as captured:
+            assert imports.apply_batch(batch, actor=section_head).status == ImportStatus.APPLIED
+        return len(captured)
+
+    # SQLite takes at most 999 parameters a statement, so 40 rows' inserts may take two statements instead of one.
+    few, many = queries_for(4, 200), queries_for(40, 100)
+    assert many <= few + 3 < 40
+
+
+# ---- malformed files ---------------------------------------------------------------------------------------------
+
+def with_sheet_text(data: bytes, placeholder: str, text: str) -> bytes:
+    """The same workbook with `placeholder` in its sheet XML replaced: cells beyond what writers allow."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename.endswith("sheet1.xml"):
+                content = content.replace(placeholder.encode(), text.encode())
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def _zip(members: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "empty": (b"", "x.csv", "文件是空的"),
+    "blank": (b" \r\n\r\n", "x.csv", "文件是空的"),
+    "header only": (csv_file([]), "x.csv", "表格只有表头，没有数据行"),
+    "header only xlsx": (xlsx_file([]), "x.xlsx", "表格只有表头，没有数据行"),
+    "junk named csv": (bytes(range(256)) * 8, "x.csv", "文件中含有空字符"),
+    "junk named xlsx": (b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)) * 4, "x.xlsx", "无法识别文件内容"),
+    "zip not a workbook": (_zip({"word/document.xml": "<w/>", "readme.txt": "hi"}), "x.xlsx", "不是Excel工作簿"),
+    "broken zip": (b"PK\x03\x04" + b"\x00\x01" * 200, "x.xlsx", "不是Excel工作簿"),
+    "ods": (_zip({"mimetype": "application/vnd.oasis.opendocument.spreadsheet"}), "x.xlsx", ".ods"),
+    "neither utf8 nor gbk": ("名称*,地址*\n".encode("utf-8") + b"\x81\x30\xff\xfe\x80", "x.csv", "UTF-8或GBK"),
+    "utf16": ("名称*,地址*\n".encode("utf-16"), "x.csv", "UTF-16"),
+    "nul bytes": (csv_file([entity_row(1)]).replace(b"\n", b"\x00\n", 1), "x.csv", "空字符"),
+    "old xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "x.xls", "旧版Excel（.xls）"),
+    "missing and unknown columns": (csv_file([{"名称": "a"}], header=["名称*", "电话号码", "类别*"]), "x.csv",
+                                    "缺少必填列：细分类别*、地址*；有无法识别的列：电话号码"),
+    "repeated column": (csv_file([], header=[*HEADER, "名称"]), "x.csv", "“名称”出现了不止一次"),
+    "10 MB in one cell csv": (csv_file([entity_row(1, {"备注": "长" * 10_000_000})]), "x.csv", "超过每格2000个字符的上限"),
+    # Writers cut a cell at Excel's 32,767 characters; the case below puts the full 10 MB into the sheet itself.
+    "long inline string xlsx": (inline_xlsx_file([entity_row(1, {"备注": "长" * 40_000})]), "x.xlsx",
+                                "第2行第23列的内容有32767个字符，超过每格2000个字符的上限"),
+    "10 MB in one cell xlsx": (with_sheet_text(inline_xlsx_file([entity_row(1, {"备注": "PLACEHOLDER"})]), "PLACEHOLDER",
+                                               "x" * 10_000_000), "x.xlsx", "第2行第23列的内容有10000000个字符"),
+    "long shared string xlsx": (xlsx_file([entity_row(1, {"备注": "x" * 40_000})]), "x.xlsx", "超过每格2000个字符的上限"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
+def test_a_malformed_file_gets_one_clear_message_and_changes_nothing(case, section_head, townships):
+    data, name, expected = BAD_FILES[case]
+    assert expected in problem_with(section_head, data, name)
+    assert Entity.objects.count() == Licence.objects.count() == 0
+    assert not AuditEvent.objects.exclude(object_type="entities.importbatch").exists()
+
+
+def test_more_rows_than_the_limit_is_refused(section_head, townships, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_rows=3, batch_size=2))
+    message = problem_with(section_head, csv_file([entity_row(n) for n in range(1, 5)]), "x.csv")
+    assert message == "数据超过3行的上限，请拆分为几个文件分批导入。"
+
+
+def test_a_file_over_the_size_limit_is_refused_at_upload_with_the_limit(section_head, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_file_bytes=2 * 1024 * 1024))
+    with pytest.raises(ValidationError) as refusal:
+        imports.create_batch(actor=section_head, uploaded_file=upload(b"a" * (3 * 1024 * 1024), "big.csv"))
+    assert refusal.value.message_dict["file"] == ["文件大小为3.0 MB，超过2.0 MB的上限，请拆分为几个文件分批导入。"]
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_default_limits_are_the_rule_tables(section_head):
+    assert imports.IMPORT_RULES is IMPORT_RULES
+    assert IMPORT_RULES.max_cell_chars == 2000 and "2000" in BAD_FILES["10 MB in one cell csv"][2]
+
+
+# ---- who may import, and where -----------------------------------------------------------------------------------
+
+def test_only_importers_may_upload_and_apply(officer, section_head, townships):
+    with pytest.raises(PermissionDenied):
+        imports.create_batch(actor=officer, uploaded_file=upload(csv_file([entity_row(1)]), "x.csv"))
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv", apply=False)
+    with pytest.raises(PermissionDenied):
+        imports.apply_batch(batch, actor=officer)
+
+
+def test_a_batch_belongs_to_the_importers_bureau_and_no_other_bureau_may_apply_or_cancel_it(
+        section_head, outsider, city_admin, kaiping, townships):
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv", apply=False)
+    assert batch.organisation == kaiping and batch.created_by == section_head
+    assert not ImportBatch.objects.visible_to(outsider).exists()
+    assert ImportBatch.objects.visible_to(city_admin).exists()
+    for actor in (outsider, city_admin):
+        with pytest.raises(PermissionDenied):
+            imports.apply_batch(batch, actor=actor)
+        with pytest.raises(PermissionDenied):
+            imports.cancel_batch(batch, actor=actor)
+    assert Entity.objects.count() == 0
+
+
+def test_rows_of_another_bureau_in_an_export_are_refused(section_head, townships):
+    header = [*HEADER, "监管机关", "更新时间"]
+    rows = [entity_row(1, {"监管机关": "开平市卫生健康局", "更新时间": "2026-01-01 08:00"}),
+            entity_row(2, {"监管机关": "威海市环翠区卫生健康局"})]
+    batch = run_import(section_head, csv_file(rows, header=header), "x.csv")
+    assert errors_of(batch) == [(3, "监管机关", "该行属于“威海市环翠区卫生健康局”，只能导入本局（开平市卫生健康局）的监管对象，请删除其他机关的行。")]
+
+
+# ---- progress and interruptions ----------------------------------------------------------------------------------
+
+def test_progress_is_reported_by_chunk_in_both_phases(section_head, townships, small_chunks):
+    seen = {"check": [], "apply": []}
+    batch = imports.create_batch(actor=section_head, uploaded_file=upload(csv_file([entity_row(n) for n in range(1, 6)]),
+                                                                           "x.csv"))
+    batch = imports.check_batch(batch, on_progress=lambda done, total: seen["check"].append((done, total)))
+    assert batch.processed_rows == batch.total_rows == 5
+    imports.apply_batch(batch, actor=section_head, on_progress=lambda done, total: seen["apply"].append((done, total)))
+    assert [done for done, _ in seen["check"]] == [2, 4, 5] == [done for done, _ in seen["apply"]]
+    assert seen["apply"][0][1] == 5
+    assert imports.read_progress(batch.pk)["processed"] == 5
+
+
+def test_a_batch_whose_job_died_shows_as_interrupted_and_can_be_checked_again(section_head, townships, monkeypatch):
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv", apply=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
+    batch.refresh_from_db()
+    imports.publish_progress(batch.pk, "apply", 0, 1)
+    assert not imports.is_interrupted(batch)
+    clock = imports.time.time() + imports.STALE_AFTER_SECONDS + 1
+    monkeypatch.setattr(imports.time, "time", lambda: clock)
+    assert imports.is_interrupted(batch)
+    jobs.start_check(batch, actor=section_head)
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKED_OK and Entity.objects.count() == 0
+
+
+def test_a_running_batch_cannot_be_checked_again_or_cancelled(section_head, townships):
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv", apply=False)
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.APPLYING)
+    imports.publish_progress(batch.pk, "apply", 0, 1)
+    batch.refresh_from_db()
+    with pytest.raises(ValidationError):
+        jobs.start_check(batch, actor=section_head)
+    with pytest.raises(ValidationError):
+        imports.cancel_batch(batch, actor=section_head)
+
+
+def test_a_cancelled_or_applied_batch_cannot_be_applied_again(section_head, townships):
+    batch = run_import(section_head, csv_file([entity_row(1)]), "x.csv", apply=False)
+    imports.cancel_batch(batch, actor=section_head)
+    with pytest.raises(ValidationError):
+        imports.apply_batch(batch, actor=section_head)
+    applied = run_import(section_head, csv_file([entity_row(2)]), "y.csv")
+    with pytest.raises(ValidationError):
+        jobs.start_apply(applied, actor=section_head)
+
+
+# ---- the template ------------------------------------------------------------------------------------------------
+
+def test_the_template_has_the_header_and_a_guide_with_every_allowed_value(kaiping, townships):
+    workbook = openpyxl.load_workbook(io.BytesIO(imports.build_template(kaiping)))
+    assert workbook.sheetnames[:2] == ["监管对象", "填写说明"]
+    header = [c.value for c in workbook["监管对象"][1]]
+    assert header == HEADER and header[0] == "名称*" and "统一社会信用代码" in header
+    guide = "\n".join(str(c.value) for row in workbook["填写说明"].iter_rows() for c in row if c.value)
+    for expected in ("医疗机构：医院、乡镇卫生院", "公共场所：住宿场所", "在营、停业、注销、吊销", "A级（守信）",
+                     "企业、事业单位", "个体工商户，尚未取得统一社会信用代码", "医疗服务、传染病防治", "公共场所卫生许可证",
+                     "长沙街道（440783002）", "三埠街道（440783001）", "开平市卫生健康局"):
+        assert expected in guide
+    assert "环翠楼街道" not in guide
+
+
+def test_a_filled_in_template_imports(section_head, kaiping, townships):
+    workbook = openpyxl.load_workbook(io.BytesIO(imports.build_template(kaiping)))
+    workbook["监管对象"].append(cells_in_order(entity_row(1), HEADER))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert run_import(section_head, buffer.getvalue(), "模板.xlsx").status == ImportStatus.APPLIED
