@@ -8,7 +8,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test install system-packages serve clean
+.PHONY: demo test install system-packages serve clean bench
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.11 或更高版本（Fazhi needs Python 3.11+）"; exit 1; }
@@ -33,6 +33,13 @@ system-packages:
 
 test: $(INSTALLED) system-packages
 	@bash scripts/run-tests.sh
+
+# Province scale on PostgreSQL (bench/README.md): generate 1M entities, then each benchmark prints its figures.
+bench: $(INSTALLED)
+	$(BIN)/python bench/province.py
+	-$(BIN)/python bench/bench_entity_list.py
+	-$(BIN)/python bench/bench_import.py
+	-$(BIN)/python bench/bench_export.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
