@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connections, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -165,14 +165,15 @@ def _round_trip(value):
 def _insert_events(events: list[AuditEvent]) -> None:
     """Insert a batch of events; on PostgreSQL with COPY, since bulk_create's parameter arrays cost several times
     more, which an import of 100,000 rows (two events a row) cannot afford."""
-    connection = connections[AuditEvent.objects.db]
+    connection = connections[router.db_for_write(AuditEvent)]
     if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_create(events)
         return
     fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {connection.ops.quote_name(AuditEvent._meta.db_table)} ({columns}) FROM STDIN") as copy:
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for event in events:
             values = ((f.attname, getattr(event, f.attname)) for f in fields)
             copy.write_row([json.dumps(v, ensure_ascii=False) if a in json_fields and v is not None else v

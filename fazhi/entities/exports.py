@@ -28,10 +28,10 @@ EXPORT_COLUMNS: tuple[str, ...] = (*(c.label for c in TEMPLATE_COLUMNS), BUREAU_
 EXPORT_WIDTHS = (*(c.width for c in TEMPLATE_COLUMNS), 24, 17)
 # Rows fetched per round trip of the cursor; each chunk also brings its domains and licences in one query each.
 EXPORT_CHUNK = 2000
-FIELDS = ("id", "name", "credit_code", "no_credit_code_reason", "legal_form", "kind", "sub_kind", "legal_representative",
-          "contact_person", "contact_phone", "address", "township__name", "longitude", "latitude", "status",
-          "is_key_supervision", "key_supervision_reason", "credit_grade", "note", "organisation_id",
-          "organisation__name", "updated_at")
+FIELDS = ("id", "name", "credit_code", "no_credit_code_reason", "legal_form", "kind", "sub_kind",
+          "legal_representative", "contact_person", "contact_phone", "address", "township__name", "longitude",
+          "latitude", "status", "is_key_supervision", "key_supervision_reason", "credit_grade", "note",
+          "organisation_id", "organisation__name", "updated_at")
 
 REASONS, LEGAL_FORMS, KINDS = dict(NoCreditCodeReason.choices), dict(LegalForm.choices), dict(KIND_CHOICES)
 STATUSES, GRADES, LICENCE_KINDS = dict(EntityStatus.choices), dict(CreditGrade.choices), dict(LicenceKind.choices)
@@ -43,8 +43,8 @@ def entity_row(e, domains: str, licence: tuple | None, *, full_phone: bool) -> l
     kind, number, issued_on, valid_to = licence or ("", "", None, None)
     return [
         e.name, e.credit_code, "" if e.credit_code else REASONS.get(e.no_credit_code_reason, ""),
-        LEGAL_FORMS.get(e.legal_form, e.legal_form), KINDS.get(e.kind, e.kind), SUB_KIND_LABELS.get(e.sub_kind, e.sub_kind),
-        domains, e.legal_representative, e.contact_person,
+        LEGAL_FORMS.get(e.legal_form, e.legal_form), KINDS.get(e.kind, e.kind),
+        SUB_KIND_LABELS.get(e.sub_kind, e.sub_kind), domains, e.legal_representative, e.contact_person,
         e.contact_phone if full_phone else mask_phone(e.contact_phone),
         e.address, e.township__name or "", e.longitude, e.latitude, STATUSES.get(e.status, e.status),
         "是" if e.is_key_supervision else "否", e.key_supervision_reason, GRADES.get(e.credit_grade, e.credit_grade),

@@ -15,7 +15,6 @@ import gc
 import hashlib
 import io
 import logging
-import queue
 import re
 import threading
 import time
@@ -23,7 +22,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import islice
@@ -32,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, IntegrityError, connections, router, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone, translation
 
 from fazhi.core.audit import PendingEvent, lock_audit_chain, record_create, record_events, record_update, snapshot
@@ -382,7 +381,10 @@ def _row_values(row, number: int, strings: list, names: dict) -> list:
             if inline is None:
                 continue
             # Nearly always one <t>; runs of rich text are the rare case.
-            value = (inline[0].text or "") if len(inline) == 1 and inline[0].tag == text_tag else "".join(_text_runs(inline))
+            if len(inline) == 1 and inline[0].tag == text_tag:
+                value = inline[0].text or ""
+            else:
+                value = "".join(_text_runs(inline))
         else:
             found = cell.find(value_tag)
             text = found.text if found is not None else None
@@ -510,7 +512,6 @@ class Vocabulary:
             self._by_name.setdefault(value_key(township.name), []).append(township)
         self.bureau_names = {value_key(bureau.name), value_key(bureau.short_name)} - {""}
         self._looked_up: dict[str, Region | str] = {}
-        self.db_lock = nullcontext()
 
     def attach_township(self, entity: Entity) -> Entity:
         """Give a fetched entity its township from the bureau's list, so the model's rules need no query for it."""
@@ -531,8 +532,7 @@ class Vocabulary:
     def township(self, text: str) -> Region | str:
         """The region the cell names, or what is wrong; a region elsewhere is returned for the model to refuse."""
         if text not in self._looked_up:
-            with self.db_lock:
-                self._looked_up[text] = self._township(text)
+            self._looked_up[text] = self._township(text)
         return self._looked_up[text]
 
     def _township(self, text: str) -> Region | str:
@@ -673,7 +673,8 @@ class RowReader:
             if len(self._sub_kinds) < 1000:
                 self._sub_kinds[value] = codes
         kind = row.values.get("kind")
-        row.values["sub_kind"] = codes[0] if len(codes) == 1 else next((c for c in codes if SUB_KIND_PARENT[c] == kind), codes[0])
+        fitting = [c for c in codes if SUB_KIND_PARENT[c] == kind] if len(codes) > 1 else codes
+        row.values["sub_kind"] = (fitting or codes)[0]
 
     def _read_domains(self, row, value):
         codes, unknown = [], []
@@ -778,7 +779,8 @@ LICENCE_UNCHECKED = frozenset({"id", "organisation", "entity", "kind", "issuer",
 
 def _unfilled(row: RowInput) -> set[str]:
     filled = row.values.keys()
-    return (ENTITY_FIELD_NAMES - ENTITY_ALWAYS_CHECKED - filled) | ENTITY_NEVER_CHECKED | (ENTITY_CHOICE_FIELDS & filled)
+    unfilled = ENTITY_FIELD_NAMES - ENTITY_ALWAYS_CHECKED - filled
+    return unfilled | ENTITY_NEVER_CHECKED | (ENTITY_CHOICE_FIELDS & filled)
 
 
 @dataclass
@@ -842,56 +844,6 @@ def fewer_full_collections():
                 gc.set_threshold(*_gc_state["saved"])
 
 
-class _WriteBehind:
-    """Saves each chunk in a second thread while the next one is read and checked (PostgreSQL).
-
-    The thread uses the same connection, so the same transaction: while PostgreSQL updates the indexes and the
-    audit table for one chunk, Python reads the next. The two threads never use the connection at once (`lock`);
-    a failure while saving is raised in the importing thread, and everything rolls back.
-    """
-
-    def __init__(self, write: Callable[[list], None]):
-        self.write, self.failure = write, None
-        self.connection = connections[router.db_for_write(Entity)]
-        self.lock = threading.Lock()
-        self.pending: queue.Queue = queue.Queue(maxsize=1)
-        self.thread = threading.Thread(target=self._work, name="entity-import-writer", daemon=True)
-
-    def __enter__(self) -> _WriteBehind:
-        self.connection.inc_thread_sharing()
-        self.thread.start()
-        return self
-
-    def submit(self, plans: list) -> None:
-        self.raise_failure()
-        self.pending.put(plans)
-
-    def raise_failure(self) -> None:
-        if self.failure is not None:
-            raise self.failure
-
-    def _work(self) -> None:
-        connections[self.connection.alias] = self.connection
-        try:
-            while (plans := self.pending.get()) is not None:
-                if self.failure is None:
-                    try:
-                        with self.lock:
-                            self.write(plans)
-                    except BaseException as failure:  # handed to the importing thread
-                        self.failure = failure
-        finally:
-            del connections[self.connection.alias]
-
-    def __exit__(self, kind, error, trace) -> None:
-        self.pending.put(None)
-        self.thread.join()
-        self.connection.dec_thread_sharing()
-        # The first failure is the one to report: an aborted transaction makes the other thread fail next.
-        if error is None or (self.failure is not None and isinstance(error, DatabaseError)):
-            self.raise_failure()
-
-
 class _Importer:
     """Reads, checks and (when `write`) saves the rows of one batch, chunk by chunk."""
 
@@ -907,7 +859,6 @@ class _Importer:
         self.error_count = self.processed = self.created = self.updated = self.unchanged = 0
         self.unread_columns: set[str] = set()
         self.now, self.today = timezone.now(), timezone.localdate()
-        self.db_lock = nullcontext()  # held around the reading thread's queries while chunks are saved behind it
 
     def error(self, row: int, column: str, message) -> None:
         self.error_count += 1
@@ -918,23 +869,19 @@ class _Importer:
         return f"批量导入（{self.batch.original_name} 第{row}行）"[:500]
 
     def run(self, table: Table) -> None:
-        behind = self.write and connections[router.db_for_write(Entity)].vendor == "postgresql"
-        with fewer_full_collections(), (_WriteBehind(self._write) if behind else nullcontext()) as writer:
-            if writer is not None:
-                self.db_lock = self.vocabulary.db_lock = writer.lock
-            self._run(table, writer.submit if writer is not None else self._write)
+        with fewer_full_collections():
+            self._run(table)
 
-    def _run(self, table: Table, save: Callable[[list], None]) -> None:
+    def _run(self, table: Table) -> None:
         reader = RowReader(table, self.vocabulary)
         while chunk := list(islice(table.rows, IMPORT_RULES.batch_size)):
             if self.processed + len(chunk) > IMPORT_RULES.max_rows:
                 raise _too_many_rows()
             rows = [reader.read(number, cells) for number, cells in chunk]
-            with self.db_lock:
-                existing = self._existing(rows)
+            existing = self._existing(rows)
             plans = [plan for row in rows if (plan := self._plan(row, existing)) is not None]
             if self.write and not self.error_count:
-                save(plans)
+                self._write(plans)
             for plan in plans:
                 if plan.is_new:
                     self.created += 1
@@ -1075,7 +1022,8 @@ class _Importer:
             refusal = (f"经营状态不能从“{ENTITY_STATUS_MACHINE.state_label(entity.status)}”改为"
                        f"“{ENTITY_STATUS_MACHINE.state_label(target)}”（注销、吊销后不能恢复，须重新登记）。")
         else:
-            refusal = ENTITY_STATUS_MACHINE.refusal(entity, transition, self.actor, {"reason": self.reason(plan.number)})
+            context = {"reason": self.reason(plan.number)}
+            refusal = ENTITY_STATUS_MACHINE.refusal(entity, transition, self.actor, context)
         if refusal:
             self.error(plan.number, "经营状态", refusal)
             return
@@ -1098,8 +1046,7 @@ class _Importer:
         self.seen_licences[(kind, number)] = row.number
         held = found.licences.get((kind, number))
         if held is not None and (plan.is_new or held.entity_id != plan.entity.pk):
-            with self.db_lock:
-                holder = Entity.objects.filter(pk=held.entity_id).values_list("name", flat=True).first()
+            holder = Entity.objects.filter(pk=held.entity_id).values_list("name", flat=True).first()
             self.error(row.number, "证照编号", f"该证照已登记在“{holder}”名下，不能再登记给本行的监管对象，请核对编号。")
             return
         licence = held or Licence(organisation=self.bureau, entity=plan.entity, kind=kind, number=number)
@@ -1160,7 +1107,8 @@ class _Importer:
         replaced = [p.entity.pk for p in plans if not p.is_new]
         if replaced:
             through.objects.filter(entity_id__in=replaced).delete()
-        bulk_insert_values(through, ("entity_id", "domain_id"), [(p.entity.pk, code) for p in plans for code in p.domains])
+        rows = [(p.entity.pk, code) for p in plans for code in p.domains]
+        bulk_insert_values(through, ("entity_id", "domain_id"), rows)
 
     def _grade_change(self, plan: RowPlan) -> tuple:
         entity = plan.entity
@@ -1456,7 +1404,8 @@ def _record_applied(batch: ImportBatch, importer: _Importer, actor) -> None:
     before = snapshot(batch)
     batch.status = ImportStatus.APPLIED
     batch.errors, batch.error_count = [], 0
-    batch.created_count, batch.updated_count, batch.unchanged_count = importer.created, importer.updated, importer.unchanged
+    batch.created_count, batch.updated_count = importer.created, importer.updated
+    batch.unchanged_count = importer.unchanged
     batch.processed_rows = batch.total_rows = importer.processed
     batch.finished_at = timezone.now()
     batch.message = (f"已导入：共{importer.processed}行，新增{importer.created}个、更新{importer.updated}个监管对象，"
@@ -1554,8 +1503,8 @@ def build_template(organisation) -> bytes:
             for row, option in enumerate(options, 2):
                 lists[f"{list_column}{row}"] = str(option)
             # A dropdown to help, not a lock: codes and other spellings the import accepts stay allowed.
-            validation = DataValidation(type="list", formula1=f"'可选值'!${list_column}$2:${list_column}${len(options) + 1}",
-                                        allow_blank=True, showErrorMessage=False)
+            source = f"'可选值'!${list_column}$2:${list_column}${len(options) + 1}"
+            validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False)
             validation.add(f"{letter}2:{letter}{IMPORT_RULES.max_rows + 1}")
             sheet.add_data_validation(validation)
     guide = workbook.create_sheet("填写说明", 1)
@@ -1565,7 +1514,8 @@ def build_template(organisation) -> bytes:
     guide.append(["列名", "是否必填", "说明", "可填的值"])
     header_row = guide.max_row
     for column in TEMPLATE_COLUMNS:
-        guide.append([column.header, "必填" if column.required else "", column.meaning, _allowed_values(column, vocabulary)])
+        required = "必填" if column.required else ""
+        guide.append([column.header, required, column.meaning, _allowed_values(column, vocabulary)])
     for cell in guide[header_row]:
         cell.font = Font(bold=True)
     for letter, width in zip("ABCD", (22, 10, 50, 70)):

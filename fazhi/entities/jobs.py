@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, transaction
 
+from fazhi.core.models import User
+
 from .choices import ImportStatus
 from .imports import (
     ACTIVE_STATUSES, RECHECKABLE_STATUSES, apply_batch, check_batch, ensure_own_batch, is_interrupted,
@@ -26,9 +28,9 @@ from .permissions import IMPORTER_ROLES, ensure_role
 
 logger = logging.getLogger(__name__)
 
-def _run(batch_id: int, phase: str, actor_id: int | None) -> None:
-    from fazhi.core.models import User
 
+def _run(batch_id: int, phase: str, actor_id: int | None) -> None:
+    # check_batch and apply_batch record their own failures on the batch; anything else is for the log.
     try:
         batch = ImportBatch.objects.get(pk=batch_id)
         if phase == "check":

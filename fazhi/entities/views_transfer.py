@@ -183,7 +183,8 @@ def status_context(request, batch: ImportBatch) -> dict:
         "status_label": "已中断" if interrupted else batch.get_status_display(),
         "status_badge": "badge-bad" if interrupted else STATUS_BADGES.get(batch.status, ""),
         "can_apply": may_act and batch.status == ImportStatus.CHECKED_OK,
-        "can_recheck": may_act and (interrupted or batch.status in (ImportStatus.CHECKED_BAD, ImportStatus.FAILED)),
+        "can_recheck": may_act and (interrupted or batch.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED_BAD,
+                                                                    ImportStatus.FAILED)),
         "can_cancel": may_act and (interrupted or finished or batch.status == ImportStatus.UPLOADED),
         "preview": imports.preview_rows(batch) if batch.status == ImportStatus.CHECKED_OK else None,
     }

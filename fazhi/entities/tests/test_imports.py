@@ -550,8 +550,8 @@ def test_rows_of_another_bureau_in_an_export_are_refused(section_head, townships
 
 def test_progress_is_reported_by_chunk_in_both_phases(section_head, townships, small_chunks):
     seen = {"check": [], "apply": []}
-    batch = imports.create_batch(actor=section_head, uploaded_file=upload(csv_file([entity_row(n) for n in range(1, 6)]),
-                                                                           "x.csv"))
+    data = csv_file([entity_row(n) for n in range(1, 6)])
+    batch = imports.create_batch(actor=section_head, uploaded_file=upload(data, "x.csv"))
     batch = imports.check_batch(batch, on_progress=lambda done, total: seen["check"].append((done, total)))
     assert batch.processed_rows == batch.total_rows == 5
     imports.apply_batch(batch, actor=section_head, on_progress=lambda done, total: seen["apply"].append((done, total)))
