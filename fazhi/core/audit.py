@@ -106,6 +106,38 @@ def lock_audit_chain() -> None:
     _locked_head()
 
 
+def _round_trip(value):
+    """The value as the database will hand it back (JSON), so a hash is computed over exactly that."""
+    return json.loads(json.dumps(_json_value(value), ensure_ascii=False)) if value is not None else None
+
+
+def _actor_and_name(actor) -> tuple:
+    actor_obj = actor if getattr(actor, "pk", None) else None
+    return actor_obj, (str(actor_obj) if actor_obj else "系统")[:150]
+
+
+def _chained_event(*, seq, prev_hash, actor_obj, actor_name, action, obj, before, after, detail,
+                   organisation_id=None, object_repr=None) -> AuditEvent:
+    """An event following `prev_hash` in the chain, with its own hash, not yet saved."""
+    event = AuditEvent(
+        seq=seq,
+        occurred_at=timezone.now(),
+        actor=actor_obj,
+        actor_name=actor_name,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
+        organisation_id=organisation_id if organisation_id is not None else _organisation_id(obj),
+        before=_round_trip(before),
+        after=_round_trip(after),
+        detail=_round_trip(detail or {}),
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event)
+    return event
+
+
 def record_event(
     *,
     actor,
@@ -120,27 +152,12 @@ def record_event(
     """Append one event to the chain. Call it inside the transaction that makes the change."""
     with transaction.atomic():
         head = _locked_head()
-        actor_obj = actor if getattr(actor, "pk", None) else None
-        event = AuditEvent(
-            seq=head.seq + 1,
-            occurred_at=timezone.now(),
-            actor=actor_obj,
-            actor_name=(str(actor_obj) if actor_obj else "系统")[:150],
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None else "",
-            object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
-            organisation_id=organisation_id if organisation_id is not None else _organisation_id(obj),
-            before=_json_value(before) if before is not None else None,
-            after=_json_value(after) if after is not None else None,
-            detail=_json_value(detail or {}),
-            prev_hash=head.hash,
+        actor_obj, actor_name = _actor_and_name(actor)
+        event = _chained_event(
+            seq=head.seq + 1, prev_hash=head.hash, actor_obj=actor_obj, actor_name=actor_name, action=action,
+            obj=obj, before=before, after=after, detail=detail, organisation_id=organisation_id,
+            object_repr=object_repr,
         )
-        # Round-trip through JSON first, so the hash is computed over exactly what the database returns.
-        event.before = json.loads(json.dumps(event.before, ensure_ascii=False))
-        event.after = json.loads(json.dumps(event.after, ensure_ascii=False))
-        event.detail = json.loads(json.dumps(event.detail, ensure_ascii=False))
-        event.hash = event_hash(event)
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
@@ -156,10 +173,6 @@ class PendingEvent:
     before: dict | None = None
     after: dict | None = None
     detail: dict | None = None
-
-
-def _round_trip(value):
-    return json.loads(json.dumps(_json_value(value), ensure_ascii=False)) if value is not None else None
 
 
 def _insert_events(events: list[AuditEvent]) -> None:
@@ -188,27 +201,15 @@ def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2
     count = 0
     with transaction.atomic():
         head = _locked_head()
-        actor_obj = actor if getattr(actor, "pk", None) else None
-        actor_name = (str(actor_obj) if actor_obj else "系统")[:150]
+        actor_obj, actor_name = _actor_and_name(actor)
         seq, prev_hash, batch = head.seq, head.hash, []
         for item in pending:
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                occurred_at=timezone.now(),
-                actor=actor_obj,
-                actor_name=actor_name,
-                action=item.action,
-                object_type=item.obj._meta.label_lower,
-                object_id=str(item.obj.pk),
-                object_repr=str(item.obj)[:200],
-                organisation_id=_organisation_id(item.obj),
-                before=_round_trip(item.before),
-                after=_round_trip(item.after),
-                detail=_round_trip(item.detail or {}),
-                prev_hash=prev_hash,
+            event = _chained_event(
+                seq=seq, prev_hash=prev_hash, actor_obj=actor_obj, actor_name=actor_name, action=item.action,
+                obj=item.obj, before=item.before, after=item.after, detail=item.detail,
             )
-            event.hash = prev_hash = event_hash(event)
+            prev_hash = event.hash
             batch.append(event)
             if len(batch) >= batch_size:
                 _insert_events(batch)

@@ -35,6 +35,7 @@ class CappedCountPaginator(Paginator):
     match on every page view, while "10000+" tells the reader all they need — to narrow the search."""
 
     cap = 10_000
+    capped = False  # set by `count`: whether more rows matched than were counted
 
     @cached_property
     def count(self) -> int:
@@ -44,8 +45,6 @@ class CappedCountPaginator(Paginator):
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
-    capped = False
-
 
 class FazhiTable(tables.Table):
     """Base table: house CSS class, Chinese empty text, a capped page size, and optional edit links.
@@ -53,12 +52,12 @@ class FazhiTable(tables.Table):
     `writable_organisation_ids` (a set) lets a table offer "编辑" only on rows the viewer may change.
     """
 
+    # A table over records a province may hold by the million sets this, to count only so far.
+    capped_count = False
+
     def __init__(self, *args, writable_organisation_ids=frozenset(), **kwargs):
         self.writable_organisation_ids = writable_organisation_ids
         super().__init__(*args, **kwargs)
-
-    # A table over a table that may hold a province's million rows sets this to count only so far.
-    capped_count = False
 
     def paginate(self, paginator_class=tables.paginators.Paginator, per_page=None, page=1, *args, **kwargs):
         per_page = min(max(int(per_page or 25), 1), MAX_PAGE_SIZE)

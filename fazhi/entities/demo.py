@@ -25,13 +25,13 @@ from .models import CreditGradeChange, Entity, Licence
 from .naming import name_initials
 from .permissions import GRADER_ROLES
 from .rules import ENTITY_RULES
+from .services import INITIAL_GRADE_REASON
 from .status import ENTITY_STATUS_MACHINE, transition_to
 from .synthetic import County, SyntheticEntity, Township, generate_county
 
 SEED = 20260115
 ENTITIES_PER_COUNTY = 1500
 BATCH_SIZE = 500
-INITIAL_GRADE_REASON = "新登记监管对象"
 # The entity fields an audit snapshot of a new entity holds (domains are added from the generated data).
 SNAPSHOT_FIELDS = [f.name for f in Entity._meta.concrete_fields]
 

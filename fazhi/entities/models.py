@@ -21,7 +21,7 @@ from .choices import (
 )
 from .credit_code import normalise as normalise_credit_code
 from .credit_code import validate_credit_code
-from .querysets import CreditGradeChangeQuerySet, EntityQuerySet, LicenceQuerySet
+from .querysets import EntityQuerySet, LicenceQuerySet
 from .rules import ENTITY_RULES, KIND_CHOICES, SUB_KIND_CHOICES, SUB_KIND_LABELS, sub_kind_problem, township_problem
 
 
@@ -180,7 +180,7 @@ class CreditGradeChange(ScopedModel):
     )
     changed_at = models.DateTimeField("记录时间", auto_now_add=True)
 
-    objects = CreditGradeChangeQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "信用等级变更"

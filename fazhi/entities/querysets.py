@@ -56,7 +56,3 @@ class EntityQuerySet(ScopedQuerySet):
 class LicenceQuerySet(ScopedQuerySet):
     def current_on(self, day) -> LicenceQuerySet:
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-
-
-class CreditGradeChangeQuerySet(ScopedQuerySet):
-    pass

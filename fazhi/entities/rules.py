@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fazhi.core.choices import RegionLevel
 from fazhi.core.choices import SupervisionDomain as D
+
+from .choices import LicenceKind
 
 
 @dataclass(frozen=True)
@@ -125,8 +128,6 @@ def region_prefix(code: str) -> str:
 
 def township_problem(township, organisation) -> str | None:
     """A township must be a 乡/镇/街道 inside the supervising bureau's own region."""
-    from fazhi.core.choices import RegionLevel
-
     if township.level != RegionLevel.TOWNSHIP:
         return f"“{township.name}”不是乡镇（街道），请选择乡镇（街道）。"
     if organisation is not None and not township.code.startswith(region_prefix(organisation.region.code)):
@@ -146,6 +147,19 @@ class EntityRules:
 
 
 ENTITY_RULES = EntityRules()
+
+# How long each kind of licence runs, in years; None: a filing (备案) or a licence without an end date.
+# 公共场所卫生许可证 4 years [P] (DOMAIN.md, "Licensing"); the others as issued in the model provinces [M].
+LICENCE_VALIDITY_YEARS = {
+    LicenceKind.PUBLIC_PLACE: 4,
+    LicenceKind.MEDICAL_PRACTICE: 5,
+    LicenceKind.CLINIC_FILING: None,
+    LicenceKind.RADIATION: None,
+    LicenceKind.WATER_SUPPLY: 4,
+    LicenceKind.DISINFECTION: 4,
+    LicenceKind.MATERNAL: 3,
+    LicenceKind.OTHER: 5,
+}
 
 
 @dataclass(frozen=True)

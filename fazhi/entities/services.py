@@ -25,6 +25,8 @@ EDITABLE_FIELDS = frozenset(
 )
 
 LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_to", "issuer"]
+# The reason written into the credit history when an entity is registered at its initial grade.
+INITIAL_GRADE_REASON = "新登记监管对象"
 
 
 def home_bureau(actor) -> Organisation:
@@ -59,7 +61,7 @@ def _domains(codes) -> list[Domain]:
 
 @transaction.atomic
 def create_entity(
-    *, actor, domains=None, credit_grade: str | None = None, grade_reason: str = "新登记监管对象", **fields
+    *, actor, domains=None, credit_grade: str | None = None, grade_reason: str = INITIAL_GRADE_REASON, **fields
 ) -> Entity:
     """Register an entity in the actor's bureau; its first grade is recorded as the start of its credit history."""
     ensure_role(actor, EDITOR_ROLES, "登记监管对象")

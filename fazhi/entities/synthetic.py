@@ -17,7 +17,7 @@ from fazhi.core.choices import SupervisionDomain as D
 
 from .choices import CreditGrade, CreditGradeBasis, EntityStatus, LegalForm, LicenceKind, NoCreditCodeReason
 from .credit_code import ALPHABET, check_character
-from .rules import ENTITY_RULES, KINDS_BY_CODE, SUB_KIND_PARENT
+from .rules import ENTITY_RULES, KINDS_BY_CODE, LICENCE_VALIDITY_YEARS, SUB_KIND_PARENT
 
 PROVINCE_ABBREVIATIONS = {
     "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑", "31": "沪",
@@ -338,9 +338,7 @@ VIOLATIONS = {
     "other": ("未落实传染病防控措施",),
 }
 FINES = {CreditGrade.C: (500, 1000, 2000, 3000, 5000), CreditGrade.D: (10000, 20000, 30000)}
-# Licence validity in years (None: a filing or a licence without an end date) and the number's shape.
-LICENCE_VALIDITY = {L.PUBLIC_PLACE: 4, L.MEDICAL_PRACTICE: 5, L.CLINIC_FILING: None, L.RADIATION: None,
-                    L.WATER_SUPPLY: 4, L.DISINFECTION: 4, L.MATERNAL: 3, L.OTHER: 5}
+# Each licence number's shape (validity comes from LICENCE_VALIDITY_YEARS in the rule table).
 LICENCE_NUMBERS = {
     L.PUBLIC_PLACE: "{abbr}卫公证字〔{year}〕第{region}{serial:05d}号",
     L.CLINIC_FILING: "{abbr}卫诊备字〔{year}〕{region}{serial:05d}号",
@@ -661,7 +659,7 @@ class CountyGenerator:
 
     def _licence(self, kind: str, sub_kind: str, code: str, legal_form: str, registered_on: dt.date):
         rng, county = self.rng, self.county
-        years = LICENCE_VALIDITY[kind]
+        years = LICENCE_VALIDITY_YEARS[kind]
         # Issued (or last renewed) within one validity period, give or take: a few have lapsed unrenewed.
         back = rng.randint(0, (years or 6) * 365 + 120)
         issued_on = max(registered_on, self.today - dt.timedelta(days=back))
