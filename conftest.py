@@ -23,6 +23,16 @@ def private_cache(settings):
 
 
 @pytest.fixture
+def as_user(client):
+    """`as_user(person)`: the test client, signed in as that person."""
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
 def bureaus(db):
     return f.model_bureaus()
 
@@ -87,3 +97,18 @@ def city_admin(bureaus):
 @pytest.fixture
 def province_leader(bureaus):
     return f.staff(bureaus["guangdong"], Role.LEADER, username="provinceleader", full_name="省厅领导")
+
+
+@pytest.fixture
+def shared_test_connection():
+    """Requests go through the real WSGI handler, which closes the database connection at the end of each
+    request; inside a test's transaction that would close it for good (PostgreSQL). Django's test client
+    holds these signals back the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -9,7 +9,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputValidationError
 
-from fazhi.core.api import NOT_VISIBLE, auth_methods, router as core_router
+from fazhi.core.api import auth_methods, router as core_router
+from fazhi.core.permissions import NOT_VISIBLE
 from fazhi.entities.api import router as entities_router
 
 # Model field names that the API spells differently in its input.

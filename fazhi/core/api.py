@@ -5,7 +5,6 @@ Authentication: a token for other systems (`Authorization: Bearer <key>`) or a s
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import timezone
 from ninja import Path, Query, Router, Status
 from ninja.pagination import paginate
@@ -15,6 +14,7 @@ from . import services
 from .certificates import may_enforce
 from .choices import SupervisionDomain
 from .models import ApiToken, Organisation, Section, User
+from .permissions import visible_or_404
 from .schemas import (
     MAX_ID,
     ApiPagination,
@@ -31,7 +31,6 @@ from .schemas import (
     StaffOut,
 )
 
-NOT_VISIBLE = "记录不存在，或不在您的查看范围内。"
 READ_ERRORS = {401: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 WRITE_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: FieldErrorsOut}
 RecordId = Path(..., ge=1, le=MAX_ID, description="记录编号。")
@@ -67,14 +66,6 @@ auth_methods = [TokenAuth(), StaffSessionAuth()]
 router = Router(tags=["core"])
 
 
-def _visible_or_404(queryset, user, pk: int):
-    """One record the caller may see; anything else is 'not found', so existence never leaks."""
-    obj = queryset.visible_to(user).filter(pk=pk).first()
-    if obj is None:
-        raise Http404(NOT_VISIBLE)
-    return obj
-
-
 def _staff():
     return User.objects.staff_listing().prefetch_related("certificates__domains")
 
@@ -88,7 +79,7 @@ def list_organisations(request, filters: Query[OrganisationFilter]):
 
 @router.get("/organisations/{id}", response={200: OrganisationOut, **READ_ERRORS}, summary="机构详情")
 def get_organisation(request, id: int = RecordId):
-    return _visible_or_404(Organisation.objects.select_related("region"), request.auth, id)
+    return visible_or_404(Organisation.objects.select_related("region"), request.auth, id)
 
 
 @router.get("/sections", response={200: list[SectionOut], **READ_ERRORS}, summary="科室列表")
@@ -99,7 +90,7 @@ def list_sections(request, filters: Query[SectionFilter]):
 
 @router.get("/sections/{id}", response={200: SectionOut, **READ_ERRORS}, summary="科室详情")
 def get_section(request, id: int = RecordId):
-    return _visible_or_404(Section.objects.select_related("organisation"), request.auth, id)
+    return visible_or_404(Section.objects.select_related("organisation"), request.auth, id)
 
 
 @router.post("/sections", response={201: SectionOut, **WRITE_ERRORS}, summary="新建科室")
@@ -116,7 +107,7 @@ def create_section(request, payload: SectionIn):
 @router.patch("/sections/{id}", response={200: SectionOut, **WRITE_ERRORS}, summary="修改科室")
 def update_section(request, payload: SectionPatch, id: int = RecordId):
     """只修改提交的字段；科室不能改属其他机构。"""
-    section = _visible_or_404(Section.objects.select_related("organisation"), request.auth, id)
+    section = visible_or_404(Section.objects.select_related("organisation"), request.auth, id)
     changes = payload.dict(exclude_unset=True, exclude_none=True)
     return services.update_section(section, actor=request.auth, **changes)
 
@@ -130,7 +121,7 @@ def list_staff(request, filters: Query[StaffFilter]):
 
 @router.get("/staff/{id}", response={200: StaffOut, **READ_ERRORS}, summary="人员详情")
 def get_staff(request, id: int = RecordId):
-    return _visible_or_404(_staff(), request.auth, id)
+    return visible_or_404(_staff(), request.auth, id)
 
 
 @router.get("/staff/{id}/may-enforce", response={200: MayEnforceOut, **READ_ERRORS}, summary="能否执法")
@@ -141,7 +132,7 @@ def get_may_enforce(
     on: dt.date | None = Query(None, description="日期（YYYY-MM-DD），默认今天。"),
 ):
     """某人某日能否在某领域执法（行政处罚法第四十二条）：是否持有当日有效、含该领域、未被暂扣的执法证。"""
-    person = _visible_or_404(User.objects.all(), request.auth, id)
+    person = visible_or_404(User.objects.all(), request.auth, id)
     check = may_enforce(person, domain, on or timezone.localdate())
     number = check.certificate.number if check.certificate else None
     return {"allowed": check.allowed, "reason": check.reason, "certificate_number": number}

@@ -14,10 +14,11 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from .bulk import bulk_insert
 from .choices import AuditAction
 from .models import AuditChainHead, AuditEvent
 
@@ -35,6 +36,8 @@ def _json_value(value):
         return value.name or ""
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_value(v) for k, v in value.items()}
     return value
 
 
@@ -175,24 +178,6 @@ class PendingEvent:
     detail: dict | None = None
 
 
-def _insert_events(events: list[AuditEvent]) -> None:
-    """Insert a batch of events; on PostgreSQL with COPY, since bulk_create's parameter arrays cost several times
-    more, which an import of 100,000 rows (two events a row) cannot afford."""
-    connection = connections[router.db_for_write(AuditEvent)]
-    if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(events)
-        return
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    json_fields = {f.attname for f in fields if isinstance(f, models.JSONField)}
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for event in events:
-            values = ((f.attname, getattr(event, f.attname)) for f in fields)
-            copy.write_row([json.dumps(v, ensure_ascii=False) if a in json_fields and v is not None else v
-                            for a, v in values])
-
-
 def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:
     """Append many events at once (a bulk import): one lock of the head, hashes chained in order, bulk inserts.
 
@@ -212,11 +197,11 @@ def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2
             prev_hash = event.hash
             batch.append(event)
             if len(batch) >= batch_size:
-                _insert_events(batch)
+                bulk_insert(AuditEvent, batch)
                 count += len(batch)
                 batch = []
         if batch:
-            _insert_events(batch)
+            bulk_insert(AuditEvent, batch)
             count += len(batch)
         if count:
             head.seq, head.hash = seq, prev_hash

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Prefetch
 
 from .choices import CertificateStatus, Role, SupervisionDomain
 from .models import CertificateSuspension, EnforcementCertificate
@@ -30,12 +31,14 @@ def may_enforce(person, domain: str, on_date: dt.date) -> EnforcementCheck:
     domain_label = SupervisionDomain(domain).label
     if person is None or not person.is_active:
         return EnforcementCheck(False, "该人员不存在或已停用，不能从事执法。")
-    held = list(person.certificates.prefetch_related("domains"))
-    if not held:
-        return EnforcementCheck(False, f"{person}未取得行政执法证，不能从事执法（行政处罚法第四十二条）。")
     valid = EnforcementCertificate.objects.filter(holder=person).valid_on(on_date, domain).first()
     if valid is not None:
         return EnforcementCheck(True, f"{person}持有效执法证{valid.number}，可在{domain_label}领域执法。", valid)
+    # Only a refusal needs the certificates held, to say why; the usual answer costs the one query above.
+    suspended = Prefetch("suspensions", CertificateSuspension.objects.covering(on_date), to_attr="suspended_on")
+    held = list(person.certificates.prefetch_related("domains", suspended))
+    if not held:
+        return EnforcementCheck(False, f"{person}未取得行政执法证，不能从事执法（行政处罚法第四十二条）。")
     return EnforcementCheck(False, _why_not(person, held, domain, domain_label, on_date))
 
 
@@ -47,7 +50,7 @@ def _why_not(person, held, domain, domain_label, on_date) -> str:
     for cert in covering:
         if cert.ended_on and cert.ended_on <= on_date:
             return f"{person}的执法证{cert.number}已于{cert.ended_on:%Y年%m月%d日}{cert.get_status_display()}。"
-        suspension = cert.suspensions.covering(on_date).first()
+        suspension = next(iter(cert.suspended_on), None)
         if suspension is not None:
             return f"{person}的执法证{cert.number}自{suspension.start:%Y年%m月%d日}起暂扣，{day}不能执法。"
     latest = max(covering, key=lambda c: c.valid_to)

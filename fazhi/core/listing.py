@@ -4,10 +4,22 @@ A list view names its model, filter set and table; scoping, paging and the HTMX 
 """
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.utils.decorators import method_decorator
+from django.views.decorators.vary import vary_on_headers
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 
+# The same address answers a whole page or, to HTMX, a part of one: caches must keep them apart.
+varies_with_htmx = vary_on_headers("HX-Request")
+
+
+def wants_part(request) -> bool:
+    """An HTMX swap wants a part of the page; restoring history (the back button) wants all of it."""
+    return bool(getattr(request, "htmx", False)) and not request.htmx.history_restore_request
+
+
+@method_decorator(varies_with_htmx, name="dispatch")
 class ScopedListView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "core/list.html"
     partial_template_name = "core/_list_results.html"
@@ -37,7 +49,7 @@ class ScopedListView(LoginRequiredMixin, SingleTableMixin, FilterView):
         return {"per_page": self.paginate_by}
 
     def get_template_names(self):
-        return [self.partial_template_name] if getattr(self.request, "htmx", False) else [self.template_name]
+        return [self.partial_template_name if wants_part(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

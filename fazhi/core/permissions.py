@@ -3,6 +3,17 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+NOT_VISIBLE = "记录不存在，或不在您的查看范围内。"
+
+
+def visible_or_404(queryset, user, pk):
+    """One record the person may see; anything else is 'not found', so a record's existence never leaks."""
+    obj = queryset.visible_to(user).filter(pk=pk).first()
+    if obj is None:
+        raise Http404(NOT_VISIBLE)
+    return obj
 
 
 def roles_required(*roles: str):

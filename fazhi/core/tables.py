@@ -23,7 +23,7 @@ STATUS_BADGES = {
 
 
 def org_label(organisation) -> str:
-    return (organisation.short_name or organisation.name) if organisation else ""
+    return organisation.label if organisation else ""
 
 
 def active_badge(value: bool) -> str:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -19,9 +19,10 @@ from django_tables2 import RequestConfig
 from . import filters, forms, services, tables
 from .certificates import CERTIFICATE_MACHINE, change_certificate_status
 from .choices import Role
+from .form_views import save_form
 from .listing import ScopedListView
 from .models import EnforcementCertificate, Organisation, Section, User
-from .permissions import roles_required
+from .permissions import roles_required, visible_or_404
 from .workflow import TransitionRefused
 
 admin_required = roles_required(Role.ADMIN)
@@ -31,20 +32,16 @@ INITIAL_PASSWORD_KEY = "fazhi_initial_password"
 
 # ---- shared by the pages -------------------------------------------------------------------------------------
 
-def visible_or_404(manager, user, pk):
-    return get_object_or_404(manager.visible_to(user), pk=pk)
+def can_write(manager, user, obj) -> bool:
+    return user.has_role(Role.ADMIN) and manager.writable_by(user).filter(pk=obj.pk).exists()
 
 
 def writable_or_403(manager, user, pk):
     """404 when the viewer cannot see the record at all; 403 when they can see it but not change it."""
     obj = visible_or_404(manager, user, pk)
-    if not user.has_role(Role.ADMIN) or not manager.writable_by(user).filter(pk=pk).exists():
+    if not can_write(manager, user, obj):
         raise PermissionDenied("只有本局的系统管理员可以修改此记录；上级机构只能查看，请联系该局管理员。")
     return obj
-
-
-def can_write(manager, user, obj) -> bool:
-    return user.has_role(Role.ADMIN) and manager.writable_by(user).filter(pk=obj.pk).exists()
 
 
 def writable_organisation_ids(user) -> frozenset:
@@ -53,23 +50,16 @@ def writable_organisation_ids(user) -> frozenset:
     return frozenset(Organisation.objects.writable_by(user).values_list("pk", flat=True))
 
 
-def save_form(request, form, save, *, title, cancel_url=None, success_message="已保存。", history_of=None):
-    """Validate `form`, hand it to `save` (which calls one service), redirect to what it returns.
+def edit_page(request, obj, form_class, update, *, title, done_url, with_history=False):
+    """The edit form of a stored record: `update(record, actor=..., **fields)` saves it, then back to `done_url`."""
+    form = form_class(request.POST or None, instance=obj)
 
-    A service's ValidationError lands on the form's fields; PermissionDenied propagates as a 403.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form)
-        except ValidationError as error:
-            forms.add_service_errors(form, error)
-        else:
-            messages.success(request, success_message)
-            return redirect(target)
-    context = {"form": form, "title": title, "cancel_url": cancel_url}
-    if history_of is not None:
-        context.update(history_object=history_of, history_label=history_of._meta.label_lower)
-    return render(request, "core/form.html", context)
+    def save(form):
+        update(fresh(obj), actor=request.user, **form.service_fields())
+        return done_url
+
+    history = {"history_object": obj, "history_label": obj._meta.label_lower} if with_history else {}
+    return save_form(request, form, save, title=title, cancel_url=done_url, **history)
 
 
 def tabs_for(request, obj_url: str, tabs: list[tuple[str, str]]) -> tuple[str, list[dict]]:
@@ -126,14 +116,8 @@ def organisation_detail(request, pk):
 @form_methods
 def organisation_edit(request, pk):
     organisation = writable_or_403(Organisation.objects, request.user, pk)
-    form = forms.OrganisationForm(request.POST or None, instance=organisation)
-    url = reverse("core:organisation_detail", args=[pk])
-
-    def save(form):
-        services.update_organisation(fresh(organisation), actor=request.user, **form.service_fields())
-        return url
-
-    return save_form(request, form, save, title=f"编辑机构：{organisation}", cancel_url=url)
+    return edit_page(request, organisation, forms.OrganisationForm, services.update_organisation,
+                     title=f"编辑机构：{organisation}", done_url=reverse("core:organisation_detail", args=[pk]))
 
 
 @admin_required
@@ -181,14 +165,8 @@ def section_create(request):
 @form_methods
 def section_edit(request, pk):
     section = writable_or_403(Section.objects, request.user, pk)
-    form = forms.SectionForm(request.POST or None, instance=section)
-
-    def save(form):
-        services.update_section(fresh(section), actor=request.user, **form.service_fields())
-        return reverse("core:section_list")
-
-    return save_form(request, form, save, title=f"编辑科室：{section}", cancel_url=reverse("core:section_list"),
-                     history_of=section)
+    return edit_page(request, section, forms.SectionForm, services.update_section, title=f"编辑科室：{section}",
+                     done_url=reverse("core:section_list"), with_history=True)
 
 
 # ---- staff ----------------------------------------------------------------------------------------------
@@ -250,14 +228,8 @@ def staff_initial_password(request, pk):
 @form_methods
 def staff_edit(request, pk):
     person = writable_or_403(User.objects, request.user, pk)
-    form = forms.StaffForm(request.POST or None, instance=person)
-    url = reverse("core:staff_detail", args=[pk])
-
-    def save(form):
-        services.update_staff(fresh(person), actor=request.user, **form.service_fields())
-        return url
-
-    return save_form(request, form, save, title=f"编辑人员：{person}", cancel_url=url)
+    return edit_page(request, person, forms.StaffForm, services.update_staff, title=f"编辑人员：{person}",
+                     done_url=reverse("core:staff_detail", args=[pk]))
 
 
 @admin_required
@@ -306,7 +278,7 @@ def certificate_detail(request, pk):
     url = reverse("core:certificate_detail", args=[pk])
     tab, tab_links = tabs_for(request, url, [("info", "基本信息"), ("history", "变更历史")])
     writable = can_write(EnforcementCertificate.objects, request.user, certificate)
-    moves = [t for t in CERTIFICATE_MACHINE.transitions if certificate.status in t.sources] if writable else []
+    moves = CERTIFICATE_MACHINE.offered(certificate, request.user) if writable else []
     return render(request, "core/manage/certificate_detail.html", {
         "object": certificate, "tab": tab, "tabs": tab_links, "model_label": "core.enforcementcertificate",
         "can_edit": writable, "moves": moves, "today": timezone.localdate(),
@@ -331,14 +303,8 @@ def certificate_issue(request):
 @form_methods
 def certificate_edit(request, pk):
     certificate = writable_or_403(EnforcementCertificate.objects, request.user, pk)
-    form = forms.CertificateForm(request.POST or None, instance=certificate)
-    url = reverse("core:certificate_detail", args=[pk])
-
-    def save(form):
-        services.update_certificate(fresh(certificate), actor=request.user, **form.service_fields())
-        return url
-
-    return save_form(request, form, save, title=f"编辑执法证：{certificate.number}", cancel_url=url)
+    return edit_page(request, certificate, forms.CertificateForm, services.update_certificate,
+                     title=f"编辑执法证：{certificate.number}", done_url=reverse("core:certificate_detail", args=[pk]))
 
 
 @admin_required

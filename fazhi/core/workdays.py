@@ -241,9 +241,9 @@ def _parse_line(text: str, line: int) -> list[AnnouncedDay]:
     kind = KIND_WORDS.get(tokens[1].lower()) if len(tokens) > 1 else None
     if kind is None:
         raise ValidationError(f"第{line}行：日期后应写类别 holiday（放假）或 workday（调休上班），{FORMAT_HINT}。")
-    name = " ".join(tokens[2:])
-    if len(name) > CalendarDay._meta.get_field("name").max_length:
-        raise ValidationError(f"第{line}行：节日名称太长，请不超过30个字。")
+    name, limit = " ".join(tokens[2:]), CalendarDay._meta.get_field("name").max_length
+    if len(name) > limit:
+        raise ValidationError(f"第{line}行：节日名称太长，请不超过{limit}个字。")
     return [AnnouncedDay(line, day, kind, name) for day in dates]
 
 
@@ -278,7 +278,7 @@ EDITABLE_FIELDS = ("date", "kind", "name", "source")
 
 
 def ensure_can_manage_calendar(actor) -> None:
-    if not (actor.is_superuser or actor.has_role(Role.ADMIN)):
+    if not actor.has_role(Role.ADMIN):  # a superuser holds every role
         raise PermissionDenied("只有系统管理员可以维护节假日安排。")
 
 

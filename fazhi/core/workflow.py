@@ -72,6 +72,16 @@ class StateMachine:
                 return message
         return None
 
+    def event_detail(self, transition: Transition, note: str = "") -> dict:
+        """What a transition's audit event says of the move; bulk loads that record moves write the same."""
+        return {"procedure": self.name, "transition": transition.name, "label": transition.label, "note": note}
+
+    def offered(self, obj: models.Model, actor) -> list[Transition]:
+        """The moves a page offers `actor` on `obj`: those from its state for their roles. The guards judge
+        what the person then fills in (a date, a reason), when the move is fired."""
+        state = getattr(obj, self.status_field)
+        return [t for t in self.transitions if state in t.sources and actor is not None and actor.has_role(*t.roles)]
+
     def available(self, obj: models.Model, actor, context: dict | None = None) -> list[Transition]:
         return [t for t in self.transitions if self.refusal(obj, t, actor, dict(context or {})) is None]
 
@@ -95,7 +105,7 @@ class StateMachine:
                 obj=locked,
                 before={self.status_field: before},
                 after={self.status_field: transition.target},
-                detail={"procedure": self.name, "transition": transition.name, "label": transition.label, "note": note},
+                detail=self.event_detail(transition, note),
             )
         for f in locked._meta.concrete_fields:
             setattr(obj, f.attname, getattr(locked, f.attname))

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 # Limits of the format (Excel's "specifications and limits"): a reader refuses or cuts anything beyond them.
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_CELL_CHARS = 32_767

@@ -13,7 +13,8 @@ from django.db.models import Prefetch
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from fazhi.core.api import READ_ERRORS, WRITE_ERRORS, RecordId, _visible_or_404
+from fazhi.core.api import READ_ERRORS, WRITE_ERRORS, RecordId
+from fazhi.core.permissions import visible_or_404
 from fazhi.core.choices import RegionLevel
 from fazhi.core.models import Region
 from fazhi.core.schemas import ApiPagination
@@ -21,7 +22,7 @@ from fazhi.core.schemas import ApiPagination
 from . import services
 from .filters import EntityFilterSet, supervising_bureaus, visible_townships
 from .models import CreditGradeChange, Entity
-from .permissions import EDITOR_ROLES, can
+from .permissions import may_edit
 from .schemas import EntityDetailOut, EntityIn, EntityOut, EntityPatch, EntityQuery
 from .tables import order_fields
 
@@ -83,8 +84,8 @@ def _detail(caller, pk: int) -> Entity:
         "domains", "licences",
         Prefetch("grade_changes", queryset=CreditGradeChange.objects.select_related("changed_by")),
     )
-    entity = _visible_or_404(queryset, caller, pk)
-    entity.caller_may_edit = can(caller, EDITOR_ROLES) and Entity.objects.writable_by(caller).filter(pk=pk).exists()
+    entity = visible_or_404(queryset, caller, pk)
+    entity.caller_may_edit = may_edit(caller, entity)
     return entity
 
 
@@ -119,7 +120,7 @@ def create_entity(request, payload: EntityIn):
 @router.patch("/{id}", response={200: EntityDetailOut, **WRITE_ERRORS}, summary="修改监管对象")
 def update_entity(request, payload: EntityPatch, id: int = RecordId):
     """只修改提交的字段；只能修改本局的监管对象。信用等级和经营状态不在此修改。"""
-    entity = _visible_or_404(Entity.objects.all(), request.auth, id)
+    entity = visible_or_404(Entity.objects.all(), request.auth, id)
     given = payload.dict(exclude_unset=True)
     changes = {name: value for name, value in given.items() if value is not None or name in CLEARABLE}
     fields, domains = _service_fields(changes)

@@ -165,8 +165,7 @@ def _events(entities, wanted, licences):
             move = transition_to(EntityStatus.OPERATING, generated.status)
             yield PendingEvent(AuditAction.TRANSITION, entity, before={"status": EntityStatus.OPERATING},
                                after={"status": generated.status},
-                               detail={"procedure": ENTITY_STATUS_MACHINE.name, "transition": move.name,
-                                       "label": move.label, "note": generated.status_note})
+                               detail=ENTITY_STATUS_MACHINE.event_detail(move, generated.status_note))
 
 
 register_demo_step(DemoStep(order=10, label="监管对象", run=load_demo_entities))

@@ -19,7 +19,7 @@ from fazhi.core.models import Domain
 from fazhi.core.xlsx_stream import Sheet, stream_xlsx
 
 from .choices import CreditGrade, EntityStatus, LegalForm, LicenceKind, NoCreditCodeReason
-from .imports import BUREAU_HEADER, TEMPLATE_COLUMNS, UPDATED_HEADER
+from .import_template import BUREAU_HEADER, TEMPLATE_COLUMNS, UPDATED_HEADER
 from .models import Entity, Licence
 from .permissions import EDITOR_ROLES, can
 from .rules import KIND_CHOICES, SUB_KIND_LABELS

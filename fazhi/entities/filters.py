@@ -9,7 +9,8 @@ from fazhi.core.models import Domain, Region
 
 from .choices import CreditGrade, EntityStatus
 from .models import Entity
-from .rules import KIND_CHOICES, SUB_KIND_CHOICES, region_prefix
+from .querysets import townships_in
+from .rules import KIND_CHOICES, SUB_KIND_CHOICES
 
 KEY_CHOICES = (("1", "是"), ("0", "否"))
 
@@ -27,7 +28,7 @@ def visible_townships(request):
         if bureau is None:
             return Region.objects.none()
         region = bureau.region
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=region_prefix(region.code)).order_by("code")
+    return townships_in(region)
 
 
 def supervising_bureaus(request):

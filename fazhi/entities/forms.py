@@ -7,15 +7,16 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from fazhi.core.choices import RegionLevel, SupervisionDomain
+from fazhi.core.choices import SupervisionDomain
 from fazhi.core.forms import DATE_WIDGET, ServiceFieldsMixin
-from fazhi.core.models import Domain, Region
+from fazhi.core.models import Domain
 
 from .choices import CreditGrade, CreditGradeBasis
 from .credit_code import credit_code_problem
 from .credit_code import normalise as normalise_credit_code
 from .models import Entity, Licence
-from .rules import ENTITY_KINDS, SUB_KIND_PARENT, region_prefix
+from .querysets import townships_in
+from .rules import ENTITY_KINDS, SUB_KIND_PARENT
 from .services import default_domain_codes
 
 # Bases a person may choose: the initial grade and imports are recorded by the system itself.
@@ -32,11 +33,6 @@ DEFAULT_DOMAINS_HELP = "可多选；不选时按类别默认：" + "；".join(
 def constraint_message(model, name: str) -> str:
     """A model constraint's own Chinese message, so that form and database say the same thing."""
     return next(c.violation_error_message for c in model._meta.constraints if c.name == name)
-
-
-def townships_of(organisation):
-    prefix = region_prefix(organisation.region.code)
-    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=prefix).order_by("code")
 
 
 class EntityForm(ServiceFieldsMixin, forms.ModelForm):
@@ -74,15 +70,13 @@ class EntityForm(ServiceFieldsMixin, forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        self.fields["township"].queryset = townships_of(organisation)
+        self.fields["township"].queryset = townships_in(organisation.region)
         self.fields["township"].empty_label = "请选择乡镇（街道）"
         self._relabel_blank("no_credit_code_reason", "（有统一社会信用代码）")
         self._relabel_blank("kind", "请选择类别")
         self._relabel_blank("sub_kind", "请选择细分类别")
         self.fields["sub_kind"].widget.attrs["data-sub-kinds"] = "1"
         self.fields["kind"].widget.attrs["data-kind"] = "1"
-        if self.instance.pk:
-            self.fields["domains"].initial = list(self.instance.domains.values_list("pk", flat=True))
 
     def _relabel_blank(self, name: str, label: str) -> None:
         field = self.fields[name]

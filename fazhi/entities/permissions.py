@@ -25,9 +25,17 @@ def ensure_role(actor, roles, what: str) -> None:
         raise PermissionDenied(f"您没有{what}的权限。")
 
 
-def ensure_writable(actor, entity) -> None:
-    """The entity must belong to the actor's own bureau: a city sees its counties' entities but does not edit them."""
+def is_writable(actor, entity) -> bool:
+    """Whether the entity belongs to the actor's own bureau: a city sees its counties' entities, edits none."""
     from .models import Entity
 
-    if not Entity.objects.writable_by(actor).filter(pk=entity.pk).exists():
+    return Entity.objects.writable_by(actor).filter(pk=entity.pk).exists()
+
+
+def may_edit(actor, entity) -> bool:
+    return can(actor, EDITOR_ROLES) and is_writable(actor, entity)
+
+
+def ensure_writable(actor, entity) -> None:
+    if not is_writable(actor, entity):
         raise PermissionDenied("该监管对象不属于本局，只能查看，不能修改。")

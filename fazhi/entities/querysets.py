@@ -7,10 +7,13 @@ from django.db import connections
 from django.db.models import BooleanField, F, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Upper
 
+from fazhi.core.choices import RegionLevel
+from fazhi.core.models import Region
 from fazhi.core.querysets import ScopedQuerySet
 
 from .credit_code import LENGTH as CREDIT_CODE_LENGTH
 from .credit_code import normalise as normalise_credit_code
+from .rules import region_prefix
 
 PINYIN_INITIALS = re.compile(r"^[A-Za-z0-9]+$")
 
@@ -51,6 +54,11 @@ class EntityQuerySet(ScopedQuerySet):
     def for_listing(self) -> EntityQuerySet:
         """What a list row shows, fetched in a bounded number of queries whatever the page size."""
         return self.select_related("township", "organisation").prefetch_related("domains")
+
+
+def townships_in(region):
+    """The 乡/镇/街道 inside a county, city or province, by the GB/T 2260 code prefix."""
+    return Region.objects.filter(level=RegionLevel.TOWNSHIP, code__startswith=region_prefix(region.code)).order_by("code")
 
 
 class LicenceQuerySet(ScopedQuerySet):

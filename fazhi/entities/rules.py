@@ -164,12 +164,21 @@ LICENCE_VALIDITY_YEARS = {
 
 @dataclass(frozen=True)
 class ImportRules:
-    """Limits that keep an import from exhausting the server; files beyond them get a plain refusal."""
+    """Limits that keep an import from exhausting the server (files beyond them get a plain refusal), and how long
+    a job may stay silent before its batch counts as interrupted."""
 
     max_file_bytes: int = 50 * 1024 * 1024
     max_rows: int = 200_000
     max_cell_chars: int = 2_000
+    # The template has 23 columns; a sheet many times wider is not an entity list (and would cost time to read).
+    max_columns: int = 200
+    # A sheet that expands past this many times its file's size (at least 1 MB) is treated as a zip bomb.
+    max_expansion: int = 40
     batch_size: int = 2_000
+    # The first thousand problems are enough to fix a file; beyond that the count says how bad it is.
+    max_stored_errors: int = 1_000
+    # A running job reports after every chunk (a second or two); this long without a word, it died with its process.
+    interrupted_after_seconds: int = 120
 
 
 IMPORT_RULES = ImportRules()

@@ -16,7 +16,7 @@ from .models import CreditGradeChange, Entity, Licence
 from .naming import name_initials
 from .permissions import EDITOR_ROLES, GRADER_ROLES, ensure_role, ensure_writable
 from .rules import KINDS_BY_CODE
-from .status import ENTITY_STATUS_MACHINE, transition_to
+from .status import ENTITY_STATUS_MACHINE, no_move_message, transition_to
 
 # Fields a plain edit may change; grade and status each have their own procedure.
 EDITABLE_FIELDS = frozenset(
@@ -138,9 +138,7 @@ def change_status(entity: Entity, *, actor, target: str, reason: str) -> Entity:
     ensure_writable(actor, entity)
     transition = transition_to(entity.status, target)
     if transition is None:
-        current = ENTITY_STATUS_MACHINE.state_label(entity.status)
-        wanted = ENTITY_STATUS_MACHINE.state_label(target)
-        raise ValidationError({"status": f"经营状态不能从“{current}”改为“{wanted}”（注销、吊销后不能恢复，须重新登记）。"})
+        raise ValidationError({"status": no_move_message(entity.status, target)})
     return ENTITY_STATUS_MACHINE.fire(entity, transition.name, actor=actor, note=reason, reason=reason)
 
 
@@ -160,6 +158,8 @@ def add_licence(entity: Entity, *, actor, **fields) -> Licence:
 def update_licence(licence: Licence, *, actor, **fields) -> Licence:
     ensure_role(actor, EDITOR_ROLES, "修改证照")
     ensure_writable(actor, licence.entity)
+    # Compare with what is stored, whatever the caller's copy holds (a bound form has already changed it).
+    licence = Licence.objects.select_for_update().get(pk=licence.pk)
     before = snapshot(licence, LICENCE_FIELDS)
     for name, value in fields.items():
         if name not in LICENCE_FIELDS:
@@ -178,5 +178,6 @@ def remove_licence(licence: Licence, *, actor, reason: str) -> None:
     ensure_writable(actor, licence.entity)
     if not (reason or "").strip():
         raise ValidationError({"reason": "请写明删除原因（如录入错误）。"})
+    licence = Licence.objects.select_for_update().get(pk=licence.pk)
     record_event(actor=actor, action=AuditAction.DELETE, obj=licence, before=snapshot(licence), detail={"reason": reason})
     licence.delete()

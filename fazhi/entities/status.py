@@ -26,6 +26,11 @@ ENTITY_STATUS_MACHINE = StateMachine(
 )
 
 
+def no_move_message(current: str, target: str) -> str:
+    label = ENTITY_STATUS_MACHINE.state_label
+    return f"经营状态不能从“{label(current)}”改为“{label(target)}”（注销、吊销后不能恢复，须重新登记）。"
+
+
 def transition_to(current: str, target: str):
     """The one move from `current` to `target`, or None (an import that asks for a status names its target)."""
     for transition in ENTITY_STATUS_MACHINE.transitions:

@@ -5,54 +5,45 @@ role and an entity of one's own bureau, else 403; the services check both again.
 """
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_GET, require_http_methods
-from django.views.decorators.vary import vary_on_headers
 
-from fazhi.core.forms import add_service_errors
-from fazhi.core.listing import ScopedListView
+from fazhi.core.form_views import save_form
+from fazhi.core.listing import ScopedListView, varies_with_htmx, wants_part
 from fazhi.core.masking import mask_phone
-from fazhi.core.workflow import TransitionRefused
+from fazhi.core.permissions import visible_or_404
 
 from . import services
 from .filters import EntityFilterSet
 from .forms import CreditGradeForm, EntityForm, LicenceDeleteForm, LicenceForm, StatusChangeForm
 from .models import Entity, Licence
 from .permissions import (
-    EDITOR_ROLES, EXPORTER_ROLES, GRADER_ROLES, IMPORTER_ROLES, can, ensure_role, ensure_writable,
+    EDITOR_ROLES, EXPORTER_ROLES, GRADER_ROLES, IMPORTER_ROLES, can, ensure_role, ensure_writable, is_writable,
 )
 from .status import ENTITY_STATUS_MACHINE
 from .tables import EntityTable, grade_badge, status_badge
 from .tabs import tabs_for
 
 form_methods = require_http_methods(["GET", "POST"])
-# The same address answers a whole page or, to HTMX, a part of one: caches must keep them apart.
-varies_with_htmx = vary_on_headers("HX-Request")
 
 
 # ---- shared by the pages -------------------------------------------------------------------------------------
 
 def visible_entity_or_404(user, pk) -> Entity:
-    return get_object_or_404(Entity.objects.visible_to(user).select_related("organisation", "township"), pk=pk)
+    return visible_or_404(Entity.objects.select_related("organisation", "township"), user, pk)
 
 
-def wants_part(request) -> bool:
-    """An HTMX swap wants a part of the page; restoring history (the back button) wants all of it."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def is_writable(user, entity) -> bool:
-    return Entity.objects.writable_by(user).filter(pk=entity.pk).exists()
-
-
-def status_moves(user, entity) -> list:
-    """The status moves the procedure allows from the entity's status, for this person's roles."""
-    return [t for t in ENTITY_STATUS_MACHINE.transitions if entity.status in t.sources and user.has_role(*t.roles)]
+def writable_entity(user, pk, what: str, roles=EDITOR_ROLES) -> Entity:
+    """An entity the person sees (else 404), in a role that may do `what` and of their own bureau (else 403)."""
+    entity = visible_entity_or_404(user, pk)
+    ensure_role(user, roles, what)
+    ensure_writable(user, entity)
+    return entity
 
 
 def detail_url(entity, tab: str = "") -> str:
@@ -60,29 +51,12 @@ def detail_url(entity, tab: str = "") -> str:
     return f"{url}?tab={tab}" if tab else url
 
 
-def form_page(request, form, save, *, title, cancel_url, template="entities/action_form.html",
-              success_message="已保存。", **extra):
-    """Validate `form`, hand it to `save` (one service call), redirect to what it returns.
-
-    A service's ValidationError lands on the form's fields, a refused status move above the form;
-    PermissionDenied propagates as a 403.
-    """
-    if request.method == "POST" and form.is_valid():
-        try:
-            target = save(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        except TransitionRefused as refusal:
-            form.add_error(None, refusal.message)
-        else:
-            messages.success(request, success_message)
-            return redirect(target)
-    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url, **extra})
+# Every form page here saves through one service call, as core's form pages do, in the registry's own layout.
+form_page = partial(save_form, template="entities/action_form.html")
 
 
 # ---- list and page ---------------------------------------------------------------------------------------------
 
-@method_decorator(varies_with_htmx, name="dispatch")
 class EntityListView(ScopedListView):
     model = Entity
     filterset_class = EntityFilterSet
@@ -95,9 +69,6 @@ class EntityListView(ScopedListView):
 
     def scoped_queryset(self, queryset):
         return queryset.for_listing()
-
-    def get_template_names(self):
-        return [self.partial_template_name if wants_part(self.request) else self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -124,7 +95,7 @@ def entity_detail(request, pk):
         "tabs": [{"label": t.label, "url": detail_url(entity, t.slug), "selected": t is selected} for t in tabs],
         "can_edit": can_edit,
         "can_grade": writable and can(request.user, GRADER_ROLES),
-        "can_change_status": writable and bool(status_moves(request.user, entity)),
+        "can_change_status": writable and bool(ENTITY_STATUS_MACHINE.offered(entity, request.user)),
         # The full number is for the people who keep the record; everyone else sees it masked.
         "contact_phone": entity.contact_phone if can_edit else mask_phone(entity.contact_phone),
         "grade_badge": grade_badge(entity), "status_badge": status_badge(entity),
@@ -153,9 +124,7 @@ def entity_create(request):
 @login_required
 @form_methods
 def entity_edit(request, pk):
-    entity = visible_entity_or_404(request.user, pk)
-    ensure_role(request.user, EDITOR_ROLES, "修改监管对象")
-    ensure_writable(request.user, entity)
+    entity = writable_entity(request.user, pk, "修改监管对象")
     title = f"编辑监管对象：{entity.name}"
     form = EntityForm(request.POST or None, instance=entity, organisation=entity.organisation)
 
@@ -170,9 +139,7 @@ def entity_edit(request, pk):
 @login_required
 @form_methods
 def entity_grade(request, pk):
-    entity = visible_entity_or_404(request.user, pk)
-    ensure_role(request.user, GRADER_ROLES, "评定信用等级")
-    ensure_writable(request.user, entity)
+    entity = writable_entity(request.user, pk, "评定信用等级", GRADER_ROLES)
     form = CreditGradeForm(request.POST or None, entity=entity)
 
     def save(form):
@@ -186,10 +153,8 @@ def entity_grade(request, pk):
 @login_required
 @form_methods
 def entity_status(request, pk):
-    entity = visible_entity_or_404(request.user, pk)
-    ensure_role(request.user, EDITOR_ROLES, "变更经营状态")
-    ensure_writable(request.user, entity)
-    moves = status_moves(request.user, entity)
+    entity = writable_entity(request.user, pk, "变更经营状态")
+    moves = ENTITY_STATUS_MACHINE.offered(entity, request.user)
     if not moves:
         messages.error(request, f"该对象已{entity.get_status_display()}，经营状态不能再变更；如重新开业，请重新登记。")
         return redirect(detail_url(entity))
@@ -206,7 +171,7 @@ def entity_status(request, pk):
 # ---- licences --------------------------------------------------------------------------------------------------
 
 def writable_licence(request, pk, what: str) -> Licence:
-    licence = get_object_or_404(Licence.objects.visible_to(request.user).select_related("entity"), pk=pk)
+    licence = visible_or_404(Licence.objects.select_related("entity"), request.user, pk)
     ensure_role(request.user, EDITOR_ROLES, what)
     ensure_writable(request.user, licence.entity)
     return licence
@@ -215,9 +180,7 @@ def writable_licence(request, pk, what: str) -> Licence:
 @login_required
 @form_methods
 def licence_create(request, pk):
-    entity = visible_entity_or_404(request.user, pk)
-    ensure_role(request.user, EDITOR_ROLES, "登记证照")
-    ensure_writable(request.user, entity)
+    entity = writable_entity(request.user, pk, "登记证照")
     form = LicenceForm(request.POST or None, organisation=entity.organisation)
 
     def save(form):
@@ -236,8 +199,7 @@ def licence_edit(request, pk):
     form = LicenceForm(request.POST or None, instance=licence, organisation=licence.organisation)
 
     def save(form):
-        # The bound form has already copied its input onto `licence`; the service compares with what is stored.
-        services.update_licence(Licence.objects.get(pk=pk), actor=request.user, **form.service_fields())
+        services.update_licence(licence, actor=request.user, **form.service_fields())
         return detail_url(entity, "licences")
 
     return form_page(request, form, save, title=f"修改证照：{entity.name}", cancel_url=detail_url(entity, "licences"),

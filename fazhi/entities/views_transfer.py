@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,9 +23,9 @@ from fazhi.core.audit import record_event
 from fazhi.core.choices import AuditAction
 from fazhi.core.forms import add_service_errors
 from fazhi.core.listing import ScopedListView
-from fazhi.core.permissions import roles_required
+from fazhi.core.permissions import roles_required, visible_or_404
 from fazhi.core.tables import FazhiTable
-from fazhi.core.xlsx_stream import EXCEL_MAX_ROWS
+from fazhi.core.xlsx_stream import EXCEL_MAX_ROWS, XLSX_CONTENT_TYPE
 
 from . import imports, jobs
 from .choices import ImportStatus
@@ -38,12 +38,18 @@ from .services import home_bureau
 from .tables import DEFAULT_SORT, order_fields
 
 importer_required = roles_required(*IMPORTER_ROLES)
-XLSX = imports.XLSX_CONTENT_TYPE
 STATUS_BADGES = {
     ImportStatus.CHECKED_OK: "badge-ok", ImportStatus.APPLIED: "badge-ok",
     ImportStatus.CHECKED_BAD: "badge-bad", ImportStatus.FAILED: "badge-bad",
     ImportStatus.CHECKING: "badge-warn", ImportStatus.APPLYING: "badge-warn",
 }
+
+
+def status_badge(batch: ImportBatch, interrupted: bool) -> tuple[str, str]:
+    """The label and badge class of a batch's status; a batch whose job died shows as interrupted."""
+    if interrupted:
+        return "已中断", "badge-bad"
+    return batch.get_status_display(), STATUS_BADGES.get(batch.status, "")
 
 
 def attachment(response, filename: str):
@@ -78,7 +84,7 @@ def export_entities(request):
     record_event(actor=user, action=AuditAction.EXPORT, object_repr="监管对象导出",
                  organisation_id=user.organisation.bureau_id if user.organisation_id else None,
                  detail={"model": "entities.entity", "filters": filters, "rows": count})
-    response = StreamingHttpResponse(stream_entities_xlsx(queryset, viewer=user), content_type=XLSX)
+    response = StreamingHttpResponse(stream_entities_xlsx(queryset, viewer=user), content_type=XLSX_CONTENT_TYPE)
     return attachment(response, f"监管对象_{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -109,8 +115,8 @@ class ImportBatchTable(FazhiTable):
         order_by = "-created_at"
 
     def render_status(self, record):
-        label = "已中断" if imports.is_interrupted(record) else record.get_status_display()
-        return format_html('<span class="badge {}">{}</span>', STATUS_BADGES.get(record.status, ""), label)
+        label, badge = status_badge(record, imports.is_interrupted(record))
+        return format_html('<span class="badge {}">{}</span>', badge, label)
 
 
 class ImportListView(ScopedListView):
@@ -156,13 +162,13 @@ def import_upload(request):
 @require_GET
 def import_template(request):
     data = imports.build_template(home_bureau(request.user))
-    return attachment(HttpResponse(data, content_type=XLSX), "监管对象导入模板.xlsx")
+    return attachment(HttpResponse(data, content_type=XLSX_CONTENT_TYPE), "监管对象导入模板.xlsx")
 
 
 # ---- one batch ---------------------------------------------------------------------------------------------------
 
 def visible_batch_or_404(user, pk) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.visible_to(user).select_related("created_by", "organisation"), pk=pk)
+    return visible_or_404(ImportBatch.objects.select_related("created_by", "organisation"), user, pk)
 
 
 def _progress(batch: ImportBatch) -> dict:
@@ -178,10 +184,10 @@ def status_context(request, batch: ImportBatch) -> dict:
     running = batch.status in imports.ACTIVE_STATUSES and not interrupted
     may_act = ImportBatch.objects.writable_by(request.user).filter(pk=batch.pk).exists()
     finished = batch.status in (ImportStatus.CHECKED_OK, ImportStatus.CHECKED_BAD, ImportStatus.FAILED)
+    label, badge = status_badge(batch, interrupted)
     return {
         "batch": batch, "running": running, "interrupted": interrupted, "progress": _progress(batch),
-        "status_label": "已中断" if interrupted else batch.get_status_display(),
-        "status_badge": "badge-bad" if interrupted else STATUS_BADGES.get(batch.status, ""),
+        "status_label": label, "status_badge": badge,
         "can_apply": may_act and batch.status == ImportStatus.CHECKED_OK,
         "can_recheck": may_act and (interrupted or batch.status in (ImportStatus.UPLOADED, ImportStatus.CHECKED_BAD,
                                                                     ImportStatus.FAILED)),
@@ -194,13 +200,9 @@ def status_context(request, batch: ImportBatch) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_detail(request, pk):
     """The batch's page; a POST here checks the file again (after an interruption, or when data has changed)."""
-    batch = visible_batch_or_404(request.user, pk)
     if request.method == "POST":
-        try:
-            jobs.start_check(batch, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("entities:import_detail", pk=pk)
+        return _act_on_batch(request, pk, jobs.start_check)
+    batch = visible_batch_or_404(request.user, pk)
     return render(request, "entities/import_detail.html", {"title": f"导入：{batch.original_name}",
                                                            **status_context(request, batch)})
 
@@ -216,22 +218,23 @@ def import_progress(request, pk):
 @importer_required
 @require_POST
 def import_apply(request, pk):
-    batch = visible_batch_or_404(request.user, pk)
-    try:
-        jobs.start_apply(batch, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    return redirect("entities:import_detail", pk=pk)
+    return _act_on_batch(request, pk, jobs.start_apply)
 
 
 @importer_required
 @require_POST
 def import_cancel(request, pk):
+    return _act_on_batch(request, pk, imports.cancel_batch, done="已取消该批次，未导入任何记录。")
+
+
+def _act_on_batch(request, pk, action, *, done: str = ""):
+    """Run `action` on a batch the user sees; a refusal is shown as a message. Back to the batch's page either way."""
     batch = visible_batch_or_404(request.user, pk)
     try:
-        imports.cancel_batch(batch, actor=request.user)
+        action(batch, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "已取消该批次，未导入任何记录。")
+        if done:
+            messages.success(request, done)
     return redirect("entities:import_detail", pk=pk)

@@ -71,13 +71,26 @@ def _public_bureaus():
     return Organisation.objects.bureaus().filter(is_active=True, region__level__in=PORTAL_RULES.bureau_levels)
 
 
+def _summary_rows():
+    return _public_bureaus().values("id", "name", "region__name")
+
+
+def _summary(row: dict) -> PublicBureauSummary:
+    return PublicBureauSummary(row["id"], row["name"], row["region__name"])
+
+
 def public_bureaus(q: str, page_number) -> PublicPage:
-    rows = _public_bureaus().order_by("path").values("id", "name", "region__name")
+    rows = _summary_rows().order_by("path")
     if q:
         rows = rows.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
     page = Paginator(rows, PORTAL_RULES.bureaus_per_page).get_page(page_number)
-    items = [PublicBureauSummary(r["id"], r["name"], r["region__name"]) for r in page.object_list]
-    return PublicPage(items, page)
+    return PublicPage([_summary(r) for r in page.object_list], page)
+
+
+def public_bureau_summary(bureau_id: int) -> PublicBureauSummary | None:
+    """The bureau's name alone, for pages that list something of it (its officers) rather than the bureau."""
+    row = _summary_rows().filter(pk=bureau_id).first()
+    return _summary(row) if row is not None else None
 
 
 def public_bureau(bureau_id: int) -> PublicBureau | None:

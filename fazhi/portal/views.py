@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from .forms import PortalSearchForm
-from .selectors import public_bureau, public_bureaus, public_officers
+from .selectors import public_bureau, public_bureau_summary, public_bureaus, public_officers
 
 
 def index(request):
@@ -13,20 +13,18 @@ def index(request):
     return render(request, "portal/index.html", {"form": form, "listing": listing})
 
 
-def _bureau_or_404(bureau_id: int):
-    bureau = public_bureau(bureau_id)
+def _found(bureau):
     if bureau is None:
         raise Http404("没有这个机构，请从门户首页选择。")
     return bureau
 
 
 def bureau_detail(request, bureau_id: int):
-    return render(request, "portal/bureau.html", {"bureau": _bureau_or_404(bureau_id)})
+    return render(request, "portal/bureau.html", {"bureau": _found(public_bureau(bureau_id))})
 
 
 def officers(request, bureau_id: int):
-    bureau = _bureau_or_404(bureau_id)
+    bureau, today = _found(public_bureau_summary(bureau_id)), timezone.localdate()
     form = PortalSearchForm(request.GET)
-    listing = public_officers(bureau.id, form.search_text(), request.GET.get("page"), timezone.localdate())
-    context = {"bureau": bureau, "form": form, "listing": listing, "today": timezone.localdate()}
-    return render(request, "portal/officers.html", context)
+    listing = public_officers(bureau.id, form.search_text(), request.GET.get("page"), today)
+    return render(request, "portal/officers.html", {"bureau": bureau, "form": form, "listing": listing, "today": today})

@@ -95,6 +95,11 @@ class Organisation(models.Model):
         return self.region.level
 
     @property
+    def label(self) -> str:
+        """The name lists and titles show: the short name where there is one."""
+        return self.short_name or self.name
+
+    @property
     def bureau_path(self) -> str:
         """The path prefix of everything this organisation's bureau may see."""
         return self.bureau.path if self.bureau_id and self.bureau_id != self.pk else self.path
@@ -145,4 +150,4 @@ class Section(ScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation.short_name or self.organisation.name}·{self.name}"
+        return f"{self.organisation.label}·{self.name}"

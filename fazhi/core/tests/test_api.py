@@ -203,7 +203,8 @@ def test_it_refuses_a_caller_without_valid_credentials(client, bureaus, header):
 def test_it_refuses_a_session_that_must_change_the_initial_password(client, kaiping):
     newcomer = f.staff(kaiping, Role.ADMIN, username="newcomer", must_change_password=True)
     client.force_login(newcomer)
-    assert client.get(f"{API}/organisations").status_code in (401, 403)
+    response = client.get(f"{API}/organisations")
+    assert response.status_code == 403 and response.json() == {"detail": "请先修改初始密码。"}
 
 
 def test_it_issues_a_token_from_the_command(client, admin, system_account):

@@ -4,9 +4,7 @@ import re
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -63,18 +61,6 @@ def test_it_serves_the_docs_page_from_its_own_static_files(client):
     assert not re.search(r"https?://|//[a-z]", html, re.IGNORECASE)
     for reference in references:
         assert client.get(reference).status_code == 200, reference
-
-
-@pytest.fixture
-def shared_test_connection():
-    """Requests go through the real WSGI handler, which closes the database connection at the end of each
-    request; inside a test's transaction that would close it for good (PostgreSQL). Django's test client
-    holds these signals back the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

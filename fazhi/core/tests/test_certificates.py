@@ -99,6 +99,13 @@ def test_it_offers_only_the_moves_allowed_now(cert, admin, officer):
     assert CERTIFICATE_MACHINE.available(cert, officer, {"on_date": DAY, "reason": "r"}) == []
 
 
+def test_it_offers_the_moves_from_the_current_state_to_those_with_the_role(cert, admin, officer):
+    assert [t.name for t in CERTIFICATE_MACHINE.offered(cert, admin)] == ["suspend", "revoke", "cancel"]
+    assert CERTIFICATE_MACHINE.offered(cert, officer) == []
+    change_certificate_status(cert, "suspend", actor=admin, on_date=DAY, reason="违纪调查")
+    assert [t.name for t in CERTIFICATE_MACHINE.offered(cert, admin)] == ["reinstate", "revoke", "cancel"]
+
+
 def test_it_lists_certificates_expiring_within_30_days(officer, cert):
     assert cert in officer.certificates.expiring_within(dt.date(2027, 12, 1), 30)
     assert cert not in officer.certificates.expiring_within(dt.date(2027, 11, 30), 30)
@@ -119,3 +126,16 @@ def test_it_judges_each_suspension_period_on_its_own(officer, cert, admin):
     assert may_enforce(officer, "public_place", dt.date(2026, 6, 1)).allowed
     assert not may_enforce(officer, "public_place", dt.date(2026, 1, 15)).allowed
     assert not may_enforce(officer, "public_place", dt.date(2026, 9, 1)).allowed
+
+
+def test_it_answers_a_permitted_check_in_one_query(officer, cert, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert may_enforce(officer, "public_place", DAY)
+
+
+def test_it_explains_a_refusal_without_a_query_per_certificate(officer, cert, django_assert_max_num_queries):
+    for n in range(3):
+        f.certificate(officer, "public_place", number=f"44KPOLD{n}", valid_from=dt.date(2020, 1, 1),
+                      valid_to=dt.date(2024, 12, 31))
+    with django_assert_max_num_queries(4):
+        assert "已于2027年12月31日到期" in may_enforce(officer, "public_place", dt.date(2028, 1, 1)).reason

@@ -2,14 +2,8 @@
 import pytest
 from django.urls import reverse
 
-from fazhi.core import panels
 from fazhi.core.choices import CertificateStatus, Role
 from fazhi.core.models import AuditEvent, Organisation, User
-
-
-@pytest.fixture(autouse=True)
-def core_navigation():
-    panels.register()
 
 
 @pytest.fixture

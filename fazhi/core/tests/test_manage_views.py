@@ -1,13 +1,12 @@
 """Management pages: organisations, sections, staff, certificates and the home panels, as their users see them."""
 import datetime as dt
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core import panels, services
+from fazhi.core import services
 from fazhi.core.choices import AuditAction, CertificateStatus, OrganisationKind, Role, SectionKind
 from fazhi.core.models import (
     AuditEvent, CertificateSuspension, EnforcementCertificate, Organisation, RoleAssignment, Section, User,
@@ -15,20 +14,6 @@ from fazhi.core.models import (
 from fazhi.core.tests import factories as f
 
 VALID_ID_CARD = "11010519491231002X"
-
-
-@pytest.fixture(autouse=True)
-def core_navigation():
-    panels.register()
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
 
 
 def history_of(client, label, pk):
@@ -506,3 +491,11 @@ def test_it_shows_a_sections_history_on_its_edit_page(client, admin, supervision
     assert "变更历史" in page and reverse("core:history", args=["core.section", supervision_section.pk]) in page
     history = client.get(reverse("core:history", args=["core.section", supervision_section.pk])).content.decode()
     assert "修改" in history and "排序" in history
+
+
+def test_a_list_answers_htmx_with_its_results_and_the_back_button_with_the_whole_page(as_user, admin):
+    client, url = as_user(admin), reverse("core:organisation_list")
+    part = client.get(url, HTTP_HX_REQUEST="true")
+    restored = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" not in part.content.decode() and "<html" in restored.content.decode()
+    assert "HX-Request" in part["Vary"] and "HX-Request" in restored["Vary"]

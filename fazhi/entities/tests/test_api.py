@@ -4,9 +4,8 @@ import re
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -14,13 +13,13 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from fazhi.api import api
 from fazhi.core import services as core_services
-from fazhi.core.choices import AuditAction, RegionLevel, Role
-from fazhi.core.models import AuditEvent, Region
+from fazhi.core.choices import AuditAction, Role
+from fazhi.core.models import AuditEvent
 from fazhi.core.tests import factories as f
 from fazhi.entities import services
 from fazhi.entities.choices import CreditGradeBasis, LicenceKind, NoCreditCodeReason
 from fazhi.entities.models import Entity
-from fazhi.entities.tests.test_services import credit_code, register
+from fazhi.entities.tests.factories import credit_code, lengthen_history, register, township
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +28,6 @@ PHONE = "13812345678"
 ENDPOINTS = {
     ("get", f"{API}/"), ("post", f"{API}/"), ("get", f"{API}/{{id}}"), ("patch", f"{API}/{{id}}"),
 }
-
-
-@pytest.fixture
-def changsha(bureaus):
-    return f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
 
 
 @pytest.fixture
@@ -140,6 +134,20 @@ def test_it_details_an_entity_with_its_licences_and_credit_history(client, offic
     assert body["key_supervision_reason"] == "二级医院" and body["legal_form"] == "enterprise"
 
 
+def test_it_details_an_entity_in_the_same_number_of_queries_however_long_its_history(client, officer, section_head,
+                                                                                     hospital):
+    client.force_login(officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{API}/{hospital.pk}").status_code == 200
+        return len(captured)
+
+    before = queries()
+    lengthen_history(hospital, officer=officer, grader=section_head, grades="BCD")
+    assert queries() == before
+
+
 @pytest.mark.parametrize("persona", ["legal_reviewer", "city_admin", "province_leader"])
 def test_it_keeps_the_full_phone_from_those_who_may_not_edit(request, client, hospital, persona):
     body = get(client, request.getfixturevalue(persona), f"{API}/{hospital.pk}").json()
@@ -203,7 +211,7 @@ def test_it_answers_what_to_fix_field_by_field(client, officer, hospital):
 
 
 def test_it_refuses_a_township_outside_the_county_or_unknown(client, officer, bureaus):
-    f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002"))
+    township("371002001", "环翠楼街道")
     response = send(client, officer, "post", f"{API}/", new_entity(township="371002001"))
     assert response.json()["errors"] == {"township": ["“环翠楼街道”不在开平市辖区内。"]}
     response = send(client, officer, "post", f"{API}/", new_entity(township="440783999"))
@@ -262,17 +270,6 @@ def test_it_lists_the_entity_endpoints_in_the_schema_described_in_chinese(client
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema(path_prefix="/api/v1/")).include(
     path_regex=r"^/api/v1/entities/")
 schema.app = get_wsgi_application()
-
-
-@pytest.fixture
-def shared_test_connection():
-    """The WSGI handler closes the connection after each request; inside the test's transaction that would end
-    it for good (PostgreSQL). Django's test client holds these signals back the same way."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

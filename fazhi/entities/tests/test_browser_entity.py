@@ -3,8 +3,6 @@ the rule it breaks, the corrected one is saved, and the list finds the entity by
 import pytest
 from playwright.sync_api import expect
 
-from fazhi.core.choices import RegionLevel
-from fazhi.core.models import Region
 from fazhi.core.tests import factories as f
 from fazhi.entities.credit_code import check_character
 from fazhi.entities.models import Entity
@@ -18,11 +16,6 @@ GOOD_CODE = FIRST17 + check_character(FIRST17)
 WRONG_CODE = FIRST17 + ("0" if GOOD_CODE[-1] != "0" else "1")
 NAME = "开平市金沙湾游泳馆"
 INITIALS = "kpsjswyyg"
-
-
-@pytest.fixture
-def sanbu(bureaus):
-    return f.region("440783001", "三埠街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
 
 
 def textbox(page, label: str):

@@ -4,9 +4,9 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from fazhi.core.tests import factories as f
-from fazhi.entities.imports import XLSX_CONTENT_TYPE
+from fazhi.core.xlsx_stream import XLSX_CONTENT_TYPE
 
-from .test_imports import entity_row, townships, xlsx_file  # noqa: F401 (fixture)
+from .import_files import entity_row, xlsx_file
 
 # Serialized rollback: the live server needs committed data, and the flush after each test must not leave
 # later transactional tests without the rows the migrations seed (domains, document kinds).

@@ -12,29 +12,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from fazhi.core.choices import AuditAction, RegionLevel, Role
-from fazhi.core.models import AuditEvent, Region
+from fazhi.core.choices import AuditAction, Role
+from fazhi.core.models import AuditEvent
 from fazhi.core.tests import factories as f
 from fazhi.entities import services
 from fazhi.entities.choices import ImportStatus, LicenceKind
 from fazhi.entities.exports import EXPORT_COLUMNS, stream_entities_xlsx
 from fazhi.entities.models import Entity
+from fazhi.entities.tests.factories import credit_code
 
-from .test_imports import credit_code, run_import
+from .import_files import run_import
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 EXPORT = reverse("entities:export")
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.FAZHI_JOBS_INLINE = True
-
-
-@pytest.fixture
-def changsha(bureaus):
-    return f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
 
 
 def clinic(actor, n: int, **fields):

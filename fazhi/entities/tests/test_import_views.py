@@ -8,22 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from fazhi.core.xlsx_stream import XLSX_CONTENT_TYPE
 from fazhi.entities import imports, jobs
 from fazhi.entities.choices import ImportStatus
 from fazhi.entities.models import Entity, ImportBatch
 from fazhi.entities.rules import ImportRules
 
-from .test_imports import csv_file, entity_row, townships, upload, xlsx_file  # noqa: F401 (fixture)
+from .import_files import csv_file, entity_row, upload, xlsx_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 LIST, UPLOAD = reverse("entities:import_list"), reverse("entities:import_upload")
 TEMPLATE = reverse("entities:import_template")
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.FAZHI_JOBS_INLINE = True
 
 
 def detail(batch):
@@ -205,7 +200,7 @@ def test_the_city_sees_a_countys_batch_but_cannot_act_on_it(client, city_admin, 
 def test_the_template_downloads_as_xlsx_for_the_bureau(client, clerk, townships):
     client.force_login(clerk)
     response = client.get(TEMPLATE)
-    assert response["Content-Type"] == imports.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
     assert "filename*=utf-8''%E7%9B%91%E7%AE%A1" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames[:2] == ["监管对象", "填写说明"]

@@ -1,5 +1,4 @@
 """Bulk import: files in every format people have, every bad row reported, all or nothing, never a duplicate."""
-import csv
 import datetime as dt
 import io
 import zipfile
@@ -8,84 +7,24 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fazhi.core.audit import verify_chain
-from fazhi.core.choices import AuditAction, RegionLevel
-from fazhi.core.models import AuditEvent, Region
-from fazhi.core.tests import factories as f
-from fazhi.core.xlsx_stream import Sheet, xlsx_bytes
+from fazhi.core.choices import AuditAction
+from fazhi.core.models import AuditEvent
 from fazhi.entities import imports, jobs, services
 from fazhi.entities.choices import CreditGradeBasis, EntityStatus, ImportStatus, LicenceKind
-from fazhi.entities.credit_code import check_character
+from fazhi.entities.import_template import header_key
 from fazhi.entities.models import CreditGradeChange, Entity, ImportBatch, Licence
 from fazhi.entities.rules import IMPORT_RULES, ImportRules
+from fazhi.entities.tests.factories import credit_code
+from fazhi.entities.tests.import_files import (
+    HEADER, cells_in_order, csv_file, entity_row, inline_xlsx_file, run_import, upload, xlsx_file,
+)
 
-pytestmark = pytest.mark.django_db
-
-HEADER = [c.label for c in imports.TEMPLATE_COLUMNS]
-
-
-# ---- files -------------------------------------------------------------------------------------------------------
-
-def credit_code(serial: int, region: str = "440783") -> str:
-    first17 = f"91{region}MA{serial:07d}"
-    return first17 + check_character(first17)
-
-
-def entity_row(n: int = 1, cells: dict | None = None) -> dict:
-    """One row by column header (without the *): a clinic in 长沙街道 with a licence."""
-    return {
-        "名称": f"开平市惠民诊所{n}", "统一社会信用代码": credit_code(n), "类别": "医疗机构", "细分类别": "诊所",
-        "地址": f"开平市长沙街道幕沙路{n}号", "联系电话": "13812345678", "乡镇（街道）": "长沙街道",
-        "证照类别": "医疗机构执业许可证", "证照编号": f"PDY{n:05d}", "发证日期": "2025-03-01", "有效期至": "2030-02-28",
-        **(cells or {}),
-    }
-
-
-def cells_in_order(row: dict, header: list[str]) -> list:
-    return [row.get(imports.header_key(h)) for h in header]
-
-
-def xlsx_file(rows: list[dict], header: list[str] = HEADER) -> bytes:
-    """An .xlsx as Excel writes it (shared strings, typed cells), through openpyxl."""
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.append(header)
-    for row in rows:
-        sheet.append(cells_in_order(row, header))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def inline_xlsx_file(rows: list[dict], header: list[str] = HEADER) -> bytes:
-    """An .xlsx with inline strings, as streaming writers (ours included) produce."""
-    return xlsx_bytes(Sheet("监管对象", [cells_in_order(r, header) for r in rows], header=header))
-
-
-def csv_file(rows: list[dict], header: list[str] = HEADER, encoding: str = "utf-8") -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in cells_in_order(row, header)])
-    return buffer.getvalue().encode(encoding)
-
-
-def upload(data: bytes, name: str = "监管对象.xlsx") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, data)
-
-
-def run_import(actor, data: bytes, name: str = "监管对象.xlsx", *, apply: bool = True) -> ImportBatch:
-    batch = imports.check_batch(imports.create_batch(actor=actor, uploaded_file=upload(data, name)))
-    if apply and batch.status == ImportStatus.CHECKED_OK:
-        batch = imports.apply_batch(batch, actor=actor)
-    return batch
-
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("uploads_in_tmp")]
 
 def errors_of(batch) -> list[tuple]:
     return [(e["row"], e["column"], e["message"]) for e in batch.errors]
@@ -103,22 +42,6 @@ def problem_with(actor, data: bytes, name: str) -> str:
 
 
 # ---- fixtures ----------------------------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.FAZHI_JOBS_INLINE = True
-
-
-@pytest.fixture
-def townships(bureaus):
-    county = Region.objects.get(code="440783")
-    return {
-        "sanbu": f.region("440783001", "三埠街道", RegionLevel.TOWNSHIP, county),
-        "changsha": f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, county),
-        "huancui": f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002")),
-    }
-
 
 @pytest.fixture
 def small_chunks(monkeypatch):
@@ -182,7 +105,7 @@ def test_it_reads_xlsx_with_inline_strings_and_typed_cells(section_head, townshi
 
 
 def test_it_matches_headers_without_stars_spaces_or_full_width_brackets(section_head, townships):
-    header = [imports.header_key(h) for h in HEADER]
+    header = [header_key(h) for h in HEADER]
     header[header.index("法定代表人（负责人）")] = " 法定代表人(负责人) "
     header[header.index("乡镇（街道）")] = "乡镇(街道)*"
     row = entity_row(1, {"法定代表人（负责人）": "张三"})
@@ -501,6 +424,30 @@ def test_more_rows_than_the_limit_is_refused(section_head, townships, monkeypatc
     assert message == "数据超过3行的上限，请拆分为几个文件分批导入。"
 
 
+@pytest.mark.parametrize("make", [csv_file, xlsx_file], ids=["csv", "xlsx"])
+def test_a_sheet_wider_than_the_limit_is_refused(make, section_head, townships, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_columns=25))
+    header = [*HEADER, "甲", "乙", "丙"]
+    message = problem_with(section_head, make([entity_row(1, {"丙": "x"})], header=header), "x")
+    assert message == "表格超过25列，不是导入模板的格式。请使用导入模板。"
+
+
+def test_a_sheet_that_expands_too_far_is_refused_as_a_zip_bomb(section_head, townships, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_expansion=1))
+    # Blank space compresses to almost nothing; once inflated past the limit (1 MB × 1 here), reading stops.
+    data = with_sheet_text(inline_xlsx_file([entity_row(1)]), "</sheetData>", " " * (2 << 20) + "</sheetData>")
+    assert len(data) < 1 << 20
+    assert "工作表解压后过大" in problem_with(section_head, data, "x.xlsx")
+
+
+def test_only_the_first_errors_are_kept_but_all_are_counted(section_head, townships, monkeypatch):
+    monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_stored_errors=2))
+    batch = run_import(section_head, csv_file([entity_row(n, {"联系电话": "12345"}) for n in range(1, 5)]), "x.csv")
+    assert batch.status == ImportStatus.CHECKED_BAD
+    assert [e[0] for e in errors_of(batch)] == [2, 3] and batch.error_count == 4
+    assert "发现4处错误，下面列出前2处" in batch.message
+
+
 def test_a_file_over_the_size_limit_is_refused_at_upload_with_the_limit(section_head, monkeypatch):
     monkeypatch.setattr(imports, "IMPORT_RULES", ImportRules(max_file_bytes=2 * 1024 * 1024))
     with pytest.raises(ValidationError) as refusal:
@@ -566,7 +513,7 @@ def test_a_batch_whose_job_died_shows_as_interrupted_and_can_be_checked_again(se
     batch.refresh_from_db()
     imports.publish_progress(batch.pk, "apply", 0, 1)
     assert not imports.is_interrupted(batch)
-    clock = imports.time.time() + imports.STALE_AFTER_SECONDS + 1
+    clock = imports.time.time() + IMPORT_RULES.interrupted_after_seconds + 1
     monkeypatch.setattr(imports.time, "time", lambda: clock)
     assert imports.is_interrupted(batch)
     jobs.start_check(batch, actor=section_head)

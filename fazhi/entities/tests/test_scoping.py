@@ -3,13 +3,13 @@ nobody reads another county's entities, and only the entity's own bureau changes
 import pytest
 from django.urls import reverse
 
-from fazhi.core.choices import RegionLevel, Role
-from fazhi.core.models import AuditEvent, Region
+from fazhi.core.choices import Role
+from fazhi.core.models import AuditEvent
 from fazhi.core.tests import factories as f
 from fazhi.entities import services
 from fazhi.entities.choices import LicenceKind
 from fazhi.entities.models import Entity, Licence
-from fazhi.entities.tests.test_services import credit_code, register
+from fazhi.entities.tests.factories import credit_code, register, township
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +153,8 @@ def test_it_registers_what_the_city_creates_in_the_city_not_a_county(client, cit
 
 
 def test_it_offers_filters_only_within_the_viewers_reach(client, outsider, city_admin, kaiping_entity, huancui_entity):
-    f.region("440783001", "三埠街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
-    f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002"))
+    township("440783001", "三埠街道")
+    township("371002001", "环翠楼街道")
     client.force_login(outsider)
     form = client.get(reverse("entities:list")).context["filter"].form
     assert [str(t) for t in form.fields["township"].queryset] == ["环翠楼街道"]

@@ -6,40 +6,17 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fazhi.core.choices import AuditAction, RegionLevel, Role
+from fazhi.core.choices import AuditAction, Role
 from fazhi.core.models import AuditEvent, Region
 from fazhi.core.tests import factories as f
 from fazhi.core.workflow import TransitionRefused
 from fazhi.entities import services
 from fazhi.entities.choices import CreditGradeBasis, EntityStatus, LicenceKind, NoCreditCodeReason
-from fazhi.entities.credit_code import check_character
 from fazhi.entities.models import CreditGradeChange, Entity, Licence
 from fazhi.entities.rules import ENTITY_RULES
+from fazhi.entities.tests.factories import credit_code, register
 
 pytestmark = pytest.mark.django_db
-
-
-def credit_code(serial: int, region: str = "440783") -> str:
-    first17 = f"91{region}MA{serial:07d}"
-    return first17 + check_character(first17)
-
-
-@pytest.fixture
-def changsha(bureaus):
-    return f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
-
-
-@pytest.fixture
-def huancui_township(bureaus):
-    return f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002"))
-
-
-def register(actor, **fields):
-    values = {
-        "name": "开平市三埠街道惠民诊所", "credit_code": credit_code(1), "kind": "medical", "sub_kind": "clinic",
-        "address": "开平市三埠街道幕沙路1号", **fields,
-    }
-    return services.create_entity(actor=actor, **values)
 
 
 def events_of(obj, pk=None):
@@ -332,6 +309,16 @@ def test_it_adds_edits_and_removes_a_licence_with_audit_events(officer, clerk):
     assert changes(updated) == ({"valid_to": "2029-02-28"}, {"valid_to": "2030-02-28"})
     assert deleted.action == AuditAction.DELETE and deleted.detail == {"reason": "录入重复"}
     assert deleted.before["number"] == "PDY12345644078311A1002"
+
+
+def test_a_licence_edit_compares_with_what_is_stored_not_the_callers_copy(officer, clerk):
+    licence = services.add_licence(register(officer), actor=clerk, **licence_fields())
+    licence.valid_to = dt.date(2031, 1, 1)  # as a bound form does before the service is called
+    services.update_licence(licence, actor=clerk, valid_to=dt.date(2031, 1, 1))
+    assert Licence.objects.get(pk=licence.pk).valid_to == dt.date(2031, 1, 1)
+    assert changes(events_of(licence)[-1]) == ({"valid_to": "2029-02-28"}, {"valid_to": "2031-01-01"})
+    services.remove_licence(licence, actor=clerk, reason="录入错误")
+    assert events_of(licence)[-1].before["valid_to"] == "2031-01-01"
 
 
 def test_it_needs_a_reason_to_remove_a_licence(officer):

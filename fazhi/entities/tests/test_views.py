@@ -9,36 +9,17 @@ from django.urls import reverse
 
 from fazhi.core.choices import AuditAction, RegionLevel
 from fazhi.core.models import AuditEvent, Domain, Region
-from fazhi.core.tests import factories as f
+from fazhi.core.tables import CappedCountPaginator
 from fazhi.entities import services, tabs
 from fazhi.entities.choices import CreditGradeBasis, EntityStatus, LicenceKind, NoCreditCodeReason
 from fazhi.entities.models import Entity, Licence
 from fazhi.entities.naming import name_initials
-from fazhi.entities.tests.test_services import credit_code, register
+from fazhi.entities.tests.factories import credit_code, lengthen_history, register, township
 
 pytestmark = pytest.mark.django_db
 
 PHONE = "13812345678"
 MASKED_PHONE = "138****5678"
-
-
-@pytest.fixture
-def as_user(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
-def changsha(bureaus):
-    return f.region("440783002", "长沙街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
-
-
-@pytest.fixture
-def sanbu(bureaus):
-    return f.region("440783001", "三埠街道", RegionLevel.TOWNSHIP, Region.objects.get(code="440783"))
 
 
 @pytest.fixture
@@ -134,11 +115,11 @@ def test_it_sorts_by_name_code_grade_status_and_update_time(as_user, officer, se
 
 def bulk_entities(organisation, count: int) -> None:
     """Many rows quickly (no audit: this is a read test), each with two domains and a township."""
-    township = Region.objects.filter(level=RegionLevel.TOWNSHIP).first()
+    place = Region.objects.filter(level=RegionLevel.TOWNSHIP).first()
     entities = Entity.objects.bulk_create(
         Entity(organisation=organisation, name=f"批量诊所{n:03d}", name_initials=name_initials(f"批量诊所{n:03d}"),
                credit_code=credit_code(1000 + n), kind="medical", sub_kind="clinic", address="开平市",
-               township=township, contact_phone=PHONE)
+               township=place, contact_phone=PHONE)
         for n in range(count)
     )
     through = Entity.domains.through
@@ -238,6 +219,23 @@ def test_it_fills_the_licence_credit_and_history_tabs(as_user, officer, section_
     assert "李执法" in events.content.decode() and "王科长" in events.content.decode()
 
 
+def test_it_builds_each_tab_in_the_same_number_of_queries_however_many_rows(as_user, officer, section_head, hospital):
+    client = as_user(officer)
+    url = reverse("entities:detail", args=[hospital.pk])
+
+    def queries_per_tab() -> dict[str, int]:
+        counts = {}
+        for tab in ("info", "licences", "credit", "history"):
+            with CaptureQueriesContext(connection) as queries:
+                page(client, url, tab=tab)
+            counts[tab] = len(queries)
+        return counts
+
+    before = queries_per_tab()
+    lengthen_history(hospital, officer=officer, grader=section_head, grades="ACD")
+    assert queries_per_tab() == before
+
+
 def test_it_switches_tabs_in_place(as_user, officer, hospital):
     html = as_user(officer).get(reverse("entities:detail", args=[hospital.pk]), {"tab": "credit"},
                                 HTTP_HX_REQUEST="true").content.decode()
@@ -277,7 +275,7 @@ def test_it_answers_404_for_an_entity_that_does_not_exist(as_user, officer):
 # ---- registering and editing ----------------------------------------------------------------------------------
 
 def test_it_offers_the_bureaus_townships_and_sub_kinds_grouped_by_kind(as_user, officer, changsha, bureaus):
-    f.region("371002001", "环翠楼街道", RegionLevel.TOWNSHIP, Region.objects.get(code="371002"))
+    township("371002001", "环翠楼街道")
     html = page(as_user(officer), reverse("entities:create"))
     assert "长沙街道" in html and "环翠楼街道" not in html
     assert '<optgroup label="医疗机构">' in html and '<optgroup label="公共场所">' in html
@@ -429,20 +427,13 @@ def test_it_refuses_a_licence_number_the_bureau_already_holds_on_the_field(as_us
     assert response.context["form"].errors == {"number": ["本局已登记同一类别、同一编号的证照，请核对编号。"]}
 
 
-def test_a_province_picks_townships_after_its_bureau(client, province_leader, kaiping):
-    from fazhi.core.choices import RegionLevel
-    from fazhi.core.models import Region
-
-    county = Region.objects.get(code="440783")
-    Region.objects.create(code="440783001", name="三埠街道", level=RegionLevel.TOWNSHIP, parent=county)
+def test_a_province_picks_townships_after_its_bureau(client, province_leader, kaiping, sanbu):
     client.force_login(province_leader)
     assert "三埠街道" not in client.get("/entities/").content.decode()
     assert "三埠街道" in client.get(f"/entities/?organisation={kaiping.pk}").content.decode()
 
 
 def test_a_count_beyond_the_cap_says_so(client, officer, monkeypatch):
-    from fazhi.core.tables import CappedCountPaginator
-
     for n in range(3):
         register(officer, name=f"开平市第{n}诊所", credit_code=credit_code(100 + n))
     monkeypatch.setattr(CappedCountPaginator, "cap", 2)
