@@ -293,7 +293,7 @@ def _initials(part: str) -> str:
 ENTITY_COLUMNS = ("id", "organisation_id", "name", "name_initials", "credit_code", "no_credit_code_reason", "legal_form",
                   "kind", "sub_kind", "legal_representative", "contact_person", "contact_phone", "address", "township_id",
                   "longitude", "latitude", "status", "is_key_supervision", "key_supervision_reason", "credit_grade",
-                  "note", "created_at", "updated_at")
+                  "note", "domain_codes", "created_at", "updated_at")
 LICENCE_COLUMNS = ("entity_id", "organisation_id", "kind", "number", "issued_on", "valid_to", "issuer", "created_at",
                    "updated_at")
 GRADE_COLUMNS = ("entity_id", "organisation_id", "from_grade", "to_grade", "basis", "reason", "effective_on",
@@ -302,6 +302,7 @@ GRADE_COLUMNS = ("entity_id", "organisation_id", "from_grade", "to_grade", "basi
 
 def _copy_county(conn, unit: CountyUnit, generated) -> dict[str, int]:
     from fazhi.entities.choices import CreditGradeBasis
+    from fazhi.entities.models import domain_codes_value
 
     org = unit.bureau_id
     entities, domains, licences, grades = [], [], [], []
@@ -313,7 +314,7 @@ def _copy_county(conn, unit: CountyUnit, generated) -> dict[str, int]:
             entity_id, org, g.name, "".join(_initials(p) for p in g.name_parts), g.credit_code, g.no_credit_code_reason,
             g.legal_form, g.kind, g.sub_kind, g.legal_representative, g.contact_person, g.contact_phone, g.address,
             unit.township_ids[g.township_code], g.longitude, g.latitude, g.status, g.is_key_supervision,
-            g.key_supervision_reason, g.credit_grade, "", registered, updated,
+            g.key_supervision_reason, g.credit_grade, "", domain_codes_value(g.domains), registered, updated,
         ))
         domains += [(entity_id, code) for code in g.domains]
         licences += [(entity_id, org, lic.kind, lic.number, lic.issued_on, lic.valid_to, lic.issuer, registered, registered)

@@ -29,7 +29,14 @@ class ScopedQuerySet(models.QuerySet):
         home = user.organisation
         if home is None:
             return self.none()
-        return self.filter(**{self._lookup("path__startswith"): home.bureau_path})
+        if not self.scope_field:
+            return self.filter(path__startswith=home.bureau_path)
+        # `organisation_id IN (the bureaus below)` rather than a join on the path: the planner can then walk
+        # a (organisation, ...) index in order and stop at the first page, even over a whole province.
+        from .models import Organisation
+
+        below = Organisation.objects.filter(path__startswith=home.bureau_path).values("pk")
+        return self.filter(**{self._lookup("in"): below})
 
     def writable_by(self, user) -> ScopedQuerySet:
         if not getattr(user, "is_authenticated", False) or not user.is_active:

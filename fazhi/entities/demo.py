@@ -21,7 +21,7 @@ from fazhi.core.models import Organisation, Region, User
 from fazhi.core.services import ensure_system_account
 
 from .choices import CreditGradeBasis, EntityStatus
-from .models import CreditGradeChange, Entity, Licence
+from .models import CreditGradeChange, Entity, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import GRADER_ROLES
 from .rules import ENTITY_RULES
@@ -119,7 +119,7 @@ def _load(bureau: Organisation, generated: list[SyntheticEntity], actor) -> Adde
 
 def _entity(bureau: Organisation, generated: SyntheticEntity, township: Region) -> Entity:
     entity = Entity(organisation=bureau, township=township, name_initials=name_initials(generated.name),
-                    **generated.model_fields())
+                    domain_codes=domain_codes_value(generated.domains), **generated.model_fields())
     # The model's own rules, without the per-row queries of full_clean: the generator must not drift from them.
     entity.clean_fields(exclude={"organisation", "township"})
     entity.clean()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import django_filters
 
 from fazhi.core.choices import RegionLevel
-from fazhi.core.filters import visible_organisations
+from fazhi.core.filters import FazhiFilterSet, visible_organisations
 from fazhi.core.models import Domain, Region
 
 from .choices import CreditGrade, EntityStatus
@@ -35,7 +35,7 @@ def supervising_bureaus(request):
     return visible_organisations(request).bureaus()
 
 
-class EntityFilterSet(django_filters.FilterSet):
+class EntityFilterSet(FazhiFilterSet):
     q = django_filters.CharFilter(label="名称/拼音首字母/信用代码", method="filter_search")
     licence = django_filters.CharFilter(label="证照编号", method="filter_licence")
     township = django_filters.ModelChoiceFilter(
@@ -45,7 +45,7 @@ class EntityFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label="类别", choices=KIND_CHOICES, empty_label="全部")
     sub_kind = django_filters.ChoiceFilter(label="细分类别", choices=SUB_KIND_CHOICES, empty_label="全部")
     domain = django_filters.ModelChoiceFilter(
-        label="监管专业", field_name="domains", queryset=Domain.objects.all(), empty_label="全部"
+        label="监管专业", queryset=Domain.objects.all(), empty_label="全部", method="filter_domain"
     )
     credit_grade = django_filters.ChoiceFilter(label="信用等级", choices=CreditGrade.choices, empty_label="全部")
     status = django_filters.ChoiceFilter(label="经营状态", choices=EntityStatus.choices, empty_label="全部")
@@ -62,6 +62,9 @@ class EntityFilterSet(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
+
+    def filter_domain(self, queryset, name, value):
+        return queryset.in_domain(value.pk)
 
     def filter_licence(self, queryset, name, value):
         return queryset.with_licence_number(value)

@@ -42,7 +42,7 @@ from .choices import CreditGradeBasis, ImportStatus
 from .import_template import (  # noqa: F401 (build_template: part of this module's API)
     FIELD_HEADERS, TEMPLATE_COLUMNS, RowInput, RowReader, Vocabulary, build_template, map_header, value_key,
 )
-from .models import CreditGradeChange, Entity, ImportBatch, Licence
+from .models import CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import GRADER_ROLES, IMPORTER_ROLES, can, ensure_role
 from .rules import IMPORT_RULES
@@ -384,6 +384,7 @@ class _Importer:
         new = [p for p in plans if p.is_new]
         for plan in new:
             plan.entity.name_initials = name_initials(plan.entity.name)
+            plan.entity.domain_codes = domain_codes_value(plan.domains)
         bulk_insert(Entity, [p.entity for p in new], with_ids=True, batch_size=IMPORT_RULES.batch_size)
         self._update_entities([p for p in plans if not p.is_new and p.entity_changed])
         self._write_domains([p for p in plans if p.domains is not None])
@@ -413,6 +414,9 @@ class _Importer:
                 fields.add("status")
             if plan.old_grade:
                 fields.add("credit_grade")
+            if plan.domains is not None:
+                plan.entity.domain_codes = domain_codes_value(plan.domains)
+                fields.add("domain_codes")
             plan.entity.updated_at = self.now
             groups.setdefault(tuple(sorted(fields)), []).append(plan.entity)
         for fields, entities in groups.items():

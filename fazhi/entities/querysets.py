@@ -15,15 +15,28 @@ from .credit_code import LENGTH as CREDIT_CODE_LENGTH
 from .credit_code import normalise as normalise_credit_code
 from .rules import region_prefix
 
+DOMAIN_CODES_SEPARATOR = " "  # between the codes in `Entity.domain_codes`
+
 PINYIN_INITIALS = re.compile(r"^[A-Za-z0-9]+$")
 
 
-class HasBigram(Func):
-    """`fazhi_bigrams(UPPER(name::text)) @> ARRAY['诊所']`: answered by the bigram index (migration 0003)."""
+class ArrayHas(Func):
+    """`<text array> @> ARRAY[<value>]` on PostgreSQL: the forms the entity name indexes answer."""
 
-    template = "fazhi_bigrams(%(expressions)s]::text[]"
-    arg_joiner = ") @> ARRAY["
+    template = "%(expressions)s]::text[]"
+    arg_joiner = " @> ARRAY["
     output_field = BooleanField()
+
+
+def has_bigram(text: str) -> ArrayHas:
+    """`fazhi_bigrams(UPPER(name::text)) @> ARRAY['诊所']` (migrations 0003 and 0004)."""
+    return ArrayHas(Func(Upper(Cast(F("name"), TextField())), function="fazhi_bigrams"), Value(text.upper()))
+
+
+def has_domain(code: str) -> ArrayHas:
+    """`string_to_array(domain_codes::text, ' ') @> ARRAY['radiation']` (migration 0004)."""
+    return ArrayHas(Func(Cast(F("domain_codes"), TextField()), Value(DOMAIN_CODES_SEPARATOR), function="string_to_array"),
+                    Value(code))
 
 
 class EntityQuerySet(ScopedQuerySet):
@@ -32,16 +45,28 @@ class EntityQuerySet(ScopedQuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q(name__icontains=text)
         if len(text) == 2 and connections[self.db].vendor == "postgresql":
-            # Too short for the trigram index: the bigram index narrows, the LIKE above still decides.
-            condition &= Q(HasBigram(Upper(Cast(F("name"), TextField())), Value(text.upper())))
+            # Too short for the trigram index. A two-character name contains the term exactly when its bigrams
+            # do, so the bigram index answers alone, and the planner estimates how many rows match from
+            # that index's statistics (a LIKE beside it would be guessed, and badly).
+            condition = Q(has_bigram(text))
+        else:
+            condition = Q(name__icontains=text)
         if PINYIN_INITIALS.match(text):
             condition |= Q(name_initials__startswith=text.lower())
             compact = normalise_credit_code(text)
             if len(compact) == CREDIT_CODE_LENGTH:
                 condition |= Q(credit_code=compact)
         return self.filter(condition)
+
+    def in_domain(self, code: str) -> EntityQuerySet:
+        """Entities supervised under this domain, read from `domain_codes` (kept beside the name in one index)."""
+        code = str(code)
+        if connections[self.db].vendor == "postgresql":
+            return self.filter(has_domain(code))
+        sep = DOMAIN_CODES_SEPARATOR
+        return self.filter(Q(domain_codes=code) | Q(domain_codes__startswith=code + sep)
+                           | Q(domain_codes__endswith=sep + code) | Q(domain_codes__contains=sep + code + sep))
 
     def with_licence_number(self, number: str) -> EntityQuerySet:
         number = (number or "").strip()

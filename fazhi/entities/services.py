@@ -12,7 +12,7 @@ from fazhi.core.choices import AuditAction
 from fazhi.core.models import Domain, Organisation
 
 from .choices import CreditGrade, CreditGradeBasis
-from .models import CreditGradeChange, Entity, Licence
+from .models import CreditGradeChange, Entity, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import EDITOR_ROLES, GRADER_ROLES, ensure_role, ensure_writable
 from .rules import KINDS_BY_CODE
@@ -71,8 +71,10 @@ def create_entity(
         entity.credit_grade = credit_grade
     entity.full_clean()
     entity.name_initials = name_initials(entity.name)
+    chosen = _domains(domains if domains else default_domain_codes(entity.kind))
+    entity.domain_codes = domain_codes_value(d.code for d in chosen)
     entity.save()
-    entity.domains.set(_domains(domains if domains else default_domain_codes(entity.kind)))
+    entity.domains.set(chosen)
     CreditGradeChange.objects.create(
         entity=entity, organisation_id=entity.organisation_id, from_grade="", to_grade=entity.credit_grade,
         basis=CreditGradeBasis.INITIAL, reason=grade_reason, effective_on=timezone.localdate(), changed_by=actor,
@@ -93,9 +95,12 @@ def update_entity(entity: Entity, *, actor, domains=None, **fields) -> Entity:
         setattr(entity, name, value)
     entity.full_clean()
     entity.name_initials = name_initials(entity.name)
+    chosen = _domains(domains) if domains is not None else None
+    if chosen is not None:
+        entity.domain_codes = domain_codes_value(d.code for d in chosen)
     entity.save()
-    if domains is not None:
-        entity.domains.set(_domains(domains))
+    if chosen is not None:
+        entity.domains.set(chosen)
     record_update(entity, before, actor=actor)
     return entity
 

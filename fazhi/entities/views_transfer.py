@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fazhi.core.audit import record_event
 from fazhi.core.choices import AuditAction
+from fazhi.core.filters import FazhiFilterSet
 from fazhi.core.forms import add_service_errors
 from fazhi.core.listing import ScopedListView
 from fazhi.core.permissions import roles_required, visible_or_404
@@ -90,7 +91,7 @@ def export_entities(request):
 
 # ---- the list of imports -----------------------------------------------------------------------------------------
 
-class ImportBatchFilterSet(django_filters.FilterSet):
+class ImportBatchFilterSet(FazhiFilterSet):
     status = django_filters.ChoiceFilter(label="状态", choices=ImportStatus.choices, empty_label="全部")
 
     class Meta:

@@ -66,6 +66,8 @@ def test_it_creates_entities_with_licences_domains_first_grades_and_one_event_ea
     assert first.name_initials == "kpshmzs1" and first.credit_grade == "B"
     assert sorted(first.domains.values_list("code", flat=True)) == ["infectious_disease", "medical_service"]
     assert sorted(second.domains.values_list("code", flat=True)) == ["medical_service", "radiation"]
+    assert (first.domain_codes, second.domain_codes) == ("infectious_disease medical_service",
+                                                         "medical_service radiation")
     licence = Licence.objects.get(entity=first)
     assert (licence.kind, licence.number, licence.issued_on, licence.valid_to) == (
         LicenceKind.MEDICAL_PRACTICE, "PDY00001", dt.date(2025, 3, 1), dt.date(2030, 2, 28))
@@ -563,3 +565,12 @@ def test_a_filled_in_template_imports(section_head, kaiping, townships):
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert run_import(section_head, buffer.getvalue(), "模板.xlsx").status == ImportStatus.APPLIED
+
+
+def test_a_reimport_that_changes_the_domains_changes_the_searchable_codes(section_head, townships):
+    run_import(section_head, csv_file([entity_row(1)]), "x.csv")
+    run_import(section_head, csv_file([entity_row(1, {"监管专业": "放射卫生"})]), "x.csv")
+    entity = Entity.objects.get()
+    assert entity.domain_codes == "radiation"
+    assert list(Entity.objects.in_domain("radiation")) == [entity]
+    assert not Entity.objects.in_domain("medical_service").exists()

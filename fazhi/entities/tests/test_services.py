@@ -385,3 +385,52 @@ def test_a_two_character_search_finds_the_names_that_hold_it(officer):
     assert set(visible.search("kp")) == {clinic, ktv} | set(visible.filter(name_initials__startswith="kp"))
     assert list(visible.search("tv")) == [ktv]
     assert not visible.search("医院").exists()
+
+
+def test_the_searchable_domain_codes_follow_every_change_of_domains(officer):
+    clinic = register(officer)
+    assert clinic.domain_codes == " ".join(sorted(clinic.domains.values_list("code", flat=True)))
+    services.update_entity(clinic, actor=officer, domains=["radiation", "medical_service", "radiation"])
+    clinic.refresh_from_db()
+    assert clinic.domain_codes == "medical_service radiation"
+    services.update_entity(clinic, actor=officer, name="开平市惠民口腔诊所")
+    clinic.refresh_from_db()
+    assert clinic.domain_codes == "medical_service radiation"  # domains not given: left as they were
+
+
+def test_the_domain_filter_matches_whole_codes_only(officer):
+    """`medical` must not find `medical_service`, nor `radiation` an entity without it, on either database."""
+    clinic = register(officer)
+    services.update_entity(clinic, actor=officer, domains=["medical_service", "radiation"])
+    pool = register(officer, name="开平市金沙湾游泳馆", credit_code=credit_code(2), kind="public_place",
+                    sub_kind="swimming")
+    visible = Entity.objects.visible_to(officer)
+    assert list(visible.in_domain("radiation")) == [clinic]
+    assert list(visible.in_domain("medical_service")) == [clinic]
+    assert list(visible.in_domain("public_place")) == [pool]
+    assert not visible.in_domain("medical").exists()
+    assert list(visible.search("诊所").in_domain("radiation")) == [clinic]
+    assert not visible.search("游泳").in_domain("radiation").exists()
+
+
+def test_on_postgresql_the_name_and_domain_conditions_are_index_conditions(officer):
+    """The list's slowest case at province scale, name and domain together, is answered by the GIN indexes over
+    both: each condition must be written exactly as an index expression, or PostgreSQL filters row by row."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN indexes exist on PostgreSQL only")
+    register(officer)
+
+    def index_conditions(queryset) -> str:
+        sql, params = queryset.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = [row[0] for row in cursor.fetchall()]
+        return "\n".join(line for line in plan if "Index Cond" in line)
+
+    entities = Entity.objects.order_by()
+    assert "string_to_array((domain_codes)::text" in index_conditions(entities.in_domain("radiation"))
+    assert "fazhi_bigrams(upper((name)::text))" in index_conditions(entities.search("诊所"))
+    assert "upper((name)::text) ~~" in index_conditions(entities.search("惠民诊"))

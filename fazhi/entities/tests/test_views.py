@@ -119,7 +119,7 @@ def bulk_entities(organisation, count: int) -> None:
     entities = Entity.objects.bulk_create(
         Entity(organisation=organisation, name=f"批量诊所{n:03d}", name_initials=name_initials(f"批量诊所{n:03d}"),
                credit_code=credit_code(1000 + n), kind="medical", sub_kind="clinic", address="开平市",
-               township=place, contact_phone=PHONE)
+               township=place, contact_phone=PHONE, domain_codes="infectious_disease medical_service")
         for n in range(count)
     )
     through = Entity.domains.through
