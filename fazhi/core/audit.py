@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from .bulk import bulk_insert
 from .choices import AuditAction
@@ -27,18 +28,28 @@ GENESIS_HASH = "0" * 64
 SECRET_FIELDS = frozenset({"password", "key_hash"})
 
 
-def _json_value(value):
+def _json_default(value):
+    """What json.dumps cannot write itself: dates as ISO text, decimals, UUIDs and lazy text as text, files by name."""
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+    if isinstance(value, (decimal.Decimal, uuid.UUID, Promise)):
         return str(value)
     if isinstance(value, FieldFile):
         return value.name or ""
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    raise TypeError(f"cannot record {type(value).__name__} in the audit trail")
+
+
+def _json_value(value):
+    """One field's value, JSON-ready."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
     if isinstance(value, (list, tuple, set, frozenset)):
         return [_json_value(v) for v in value]
     if isinstance(value, dict):
         return {k: _json_value(v) for k, v in value.items()}
-    return value
+    return _json_default(value)
 
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
@@ -111,7 +122,8 @@ def lock_audit_chain() -> None:
 
 def _round_trip(value):
     """The value as the database will hand it back (JSON), so a hash is computed over exactly that."""
-    return json.loads(json.dumps(_json_value(value), ensure_ascii=False)) if value is not None else None
+    # json's C encoder walks the structure; `default` is called only for the few types it cannot write.
+    return json.loads(json.dumps(value, ensure_ascii=False, default=_json_default)) if value is not None else None
 
 
 def _actor_and_name(actor) -> tuple:
