@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",
     "fazhi.core",
     "fazhi.entities",
+    "fazhi.inspections",
     "fazhi.portal",
 ]
 

@@ -5,6 +5,8 @@ from .api import api
 urlpatterns = [
     path("", include("fazhi.core.urls")),
     path("entities/", include("fazhi.entities.urls")),
+    path("inspections/", include("fazhi.inspections.urls")),
+    path("portal/inspections/", include("fazhi.inspections.urls_portal")),
     path("accounts/", include("fazhi.core.urls_accounts")),
     path("portal/", include("fazhi.portal.urls")),
     path("api/v1/", api.urls),

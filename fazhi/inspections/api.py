@@ -1,0 +1,9 @@
+"""The inspections API (/api/v1/inspections/): visits for other systems, and other departments' tasks in."""
+from ninja import Router
+
+from .api_joint import router as joint_router
+from .api_visits import router as visits_router
+
+router = Router(tags=["监督检查"])
+router.add_router("/", visits_router)
+router.add_router("/tasks/", joint_router)
