@@ -54,3 +54,18 @@ def test_a_clerk_may_not_register_a_visit(hotel, team, published_items, clerk):
     inspection = fi.visit(hotel, team, published_items)
     with pytest.raises(TransitionRefused, match="权限"):
         INSPECTION_MACHINE.fire(inspection, "register", actor=clerk)
+
+
+def test_the_cap_counts_per_level_and_skips_case_driven_visits(hotel, team, published_items, kaiping):
+    import datetime as dt
+
+    from fazhi.inspections.caps import cap_count, over_cap
+
+    day = dt.date(2026, 5, 1)
+    for n in range(2):
+        fi.visit(hotel, team, published_items, day=day + dt.timedelta(days=n))
+    fi.visit(hotel, team, published_items, day=day, reason="complaint")
+    assert (cap_count(hotel, kaiping, 2026).at_level, cap_count(hotel, kaiping, 2026).in_all) == (2, 2)
+    assert over_cap(hotel, kaiping, day, "routine")
+    assert not over_cap(hotel, kaiping, day, "complaint")
+    assert not over_cap(hotel, kaiping, dt.date(2027, 1, 2), "routine")
