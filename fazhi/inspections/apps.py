@@ -7,6 +7,7 @@ class InspectionsConfig(AppConfig):
     verbose_name = "监督检查"
 
     def ready(self) -> None:
-        from . import nav
+        from . import nav, tabs
 
         nav.register()
+        tabs.register_tab()

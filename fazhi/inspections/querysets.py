@@ -6,6 +6,7 @@ from django.db.models import Q
 from fazhi.core.querysets import ScopedQuerySet
 
 from .choices import InspectionStatus
+from .permissions import RATING_READER_ROLES
 from .rules import CASE_DRIVEN_REASONS
 
 
@@ -31,6 +32,18 @@ class ThroughInspectionQuerySet(ScopedQuerySet):
     """For records that belong to a visit: scoped by the visit's bureau."""
 
     scope_field = "inspection__organisation"
+
+
+class RatingQuerySet(ThroughInspectionQuerySet):
+    """Ratings reach supervisors, never the inspecting officers as such (亮码入企): only the rating readers
+    of the visit's scope see them, on any page, the audit history included."""
+
+    def visible_to(self, user) -> RatingQuerySet:
+        if not (getattr(user, "is_authenticated", False) and user.is_active):
+            return self.none()
+        if not (user.is_superuser or user.has_role(*RATING_READER_ROLES)):
+            return self.none()
+        return super().visible_to(user)
 
 
 class ThroughOpinionQuerySet(ScopedQuerySet):

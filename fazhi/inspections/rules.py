@@ -34,6 +34,21 @@ class InspectionRules:
     rating_max: int = 5
     # Files attached to an on-site record or to rectification evidence. [M]
     max_upload_bytes: int = 20 * 1024 * 1024
+    # A re-check is planned from the next workday after the rectification deadline, over this many workdays. [M]
+    recheck_window_workdays: int = 5
+
+
+@dataclass(frozen=True)
+class RemedyLimits:
+    """The routes a party may take against a written act, stated on it."""
+
+    # 行政复议法（2023）第二十条: apply within 60 days of knowing of the act. [L]
+    reconsideration_days: int = 60
+    # 行政诉讼法第四十六条: sue within 6 months of knowing of the act. [L]
+    litigation_months: int = 6
+
+
+REMEDY_LIMITS = RemedyLimits()
 
 
 INSPECTION_RULES = InspectionRules()

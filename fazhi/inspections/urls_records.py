@@ -1,1 +1,15 @@
-urlpatterns = []
+"""The on-site record's pages: the officer's day, the record form and page, attachments, and the documents."""
+from django.urls import path
+
+from . import views_records
+
+urlpatterns = [
+    path("today/", views_records.TodayView.as_view(), name="today"),
+    path("<int:pk>/record/", views_records.record_detail, name="record"),
+    path("<int:pk>/record/edit/", views_records.record_edit, name="record_edit"),
+    path("<int:pk>/record/sign/", views_records.record_sign, name="record_sign"),
+    path("<int:pk>/record/files/", views_records.record_file_upload, name="record_file_upload"),
+    path("<int:pk>/record/files/<int:file_pk>/", views_records.record_file_download, name="record_file"),
+    path("records/<int:pk>/docx", views_records.record_docx, name="record_docx"),
+    path("opinions/<int:pk>/docx", views_records.opinion_docx, name="opinion_docx"),
+]

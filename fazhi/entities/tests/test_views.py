@@ -259,12 +259,12 @@ def test_it_shows_a_tab_a_later_module_registers(monkeypatch, as_user, officer, 
         seen.append(entity.pk)
         return {"domains": [Domain(code="x", name="后来模块的内容")]}
 
-    tabs.register_entity_tab(tabs.EntityTab("检查记录", "entities/tabs/info.html", build, order=40,
-                                            roles=frozenset({"officer"}), key="inspections"))
+    tabs.register_entity_tab(tabs.EntityTab("检查记录", "entities/tabs/info.html", build, order=45,
+                                            roles=frozenset({"officer"}), key="later_module"))
     url = reverse("entities:detail", args=[hospital.pk])
     first = page(as_user(officer), url)
     assert "检查记录" in first and seen == []  # listed, but built only when opened
-    assert "后来模块的内容" in page(as_user(officer), url, tab="inspections") and seen == [hospital.pk]
+    assert "后来模块的内容" in page(as_user(officer), url, tab="later_module") and seen == [hospital.pk]
     assert "检查记录" not in page(as_user(legal_reviewer), url)
 
 

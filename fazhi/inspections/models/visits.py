@@ -7,7 +7,7 @@ from django.db import models
 from fazhi.core.models import ScopedModel
 
 from ..choices import InspectionStatus, VisitReason
-from ..querysets import InspectionQuerySet, ThroughInspectionQuerySet
+from ..querysets import InspectionQuerySet, RatingQuerySet, ThroughInspectionQuerySet
 from ..rules import INSPECTION_RULES
 
 
@@ -104,11 +104,13 @@ class VisitRating(models.Model):
     comment = models.TextField("意见建议", blank=True, max_length=1000)
     created_at = models.DateTimeField("评价时间", auto_now_add=True)
 
-    objects = ThroughInspectionQuerySet.as_manager()
+    objects = RatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "检查评价"
         ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["inspection"], name="rating_once_per_visit",
+                                               violation_error_message="该次检查已评价。")]
 
     def __str__(self) -> str:
         return f"{self.inspection_id}：{self.score}分"

@@ -1,0 +1,291 @@
+"""The random draw of a plan (双随机: entities and inspectors), reproducible and auditable.
+
+`run_draw` is the whole of the picking and touches no database: given the seed, both pools, the ratios and the
+team size it always returns the same result. A draw stores the seed, the pools exactly as drawn from, the
+SHA-256 of each pool's and of the result's canonical JSON, and the algorithm's version; checking a draw is
+recomputing those hashes and running `run_draw` again.
+
+Algorithm fazhi-draw-1, in words (so that it can be re-implemented anywhere):
+- every randomness is a SHA-256 of "seed|purpose|ids" written in hex, compared as text;
+- key-supervision entities (重点监管) are all taken, besides the sample (优化营商环境条例第五十四条);
+- the other entities are grouped by credit grade; in each grade they are ordered by H(seed|entity|id) and the
+  first ceil(n × ratio ÷ 100) are taken (at least one when n > 0 and the ratio > 0, never more than n);
+- the picked entities are staffed in the order H(seed|order|id): the inspectors certified for all the entity's
+  domains in the plan and not recused from it, least loaded in this draw first, ties by H(seed|team|entity|id);
+  the first `team_size` of them form the team, the first being the lead.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from fazhi.core.audit import PendingEvent, record_event, record_events, snapshot
+from fazhi.core.certificates import may_enforce
+from fazhi.core.choices import AuditAction
+from fazhi.core.models import EnforcementCertificate, Organisation, User
+from fazhi.core.workflow import TransitionRefused
+from fazhi.entities.choices import EntityStatus
+from fazhi.entities.models import Entity
+
+from .caps import over_cap
+from .choices import ItemStatus, VisitReason
+from .items import ensure_own, ensure_planner
+from .models import Draw, Inspection, InspectionItem, InspectionOfficer, InspectionPlan, Recusal
+from .planning import move_plan, plan_move_refusal
+
+ALGORITHM = "fazhi-draw-1"
+# What a draw's audit event holds: the pools and the result are on the draw, their hashes are in the chain.
+DRAW_AUDIT_FIELDS = ["plan", "seed", "entity_pool_hash", "inspector_pool_hash", "result_hash", "algorithm", "drawn_by"]
+
+
+# ---- the pure part -----------------------------------------------------------------------------------------
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def digest(value) -> str:
+    """SHA-256 (hex) of the value's canonical JSON: keys sorted, no spaces, UTF-8."""
+    return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
+
+
+def _key(seed: str, *parts) -> str:
+    return hashlib.sha256("|".join([seed, *map(str, parts)]).encode("utf-8")).hexdigest()
+
+
+def sample_size(pool_size: int, ratio) -> int:
+    """How many of `pool_size` entities a ratio (in %) takes: rounded up, at least one, at most all."""
+    ratio = Decimal(str(ratio))
+    if pool_size <= 0 or ratio <= 0:
+        return 0
+    wanted = (Decimal(pool_size) * ratio / 100).to_integral_value(rounding=ROUND_CEILING)
+    return min(pool_size, max(1, int(wanted)))
+
+
+def _picked_entities(seed: str, entity_pool: list[dict], ratios: dict) -> list[tuple[dict, str]]:
+    picks = [(e, VisitReason.KEY_SUPERVISION.value) for e in entity_pool if e["key"]]
+    by_grade = defaultdict(list)
+    for entity in entity_pool:
+        if not entity["key"]:
+            by_grade[entity["grade"]].append(entity)
+    for grade in sorted(by_grade):
+        pool = sorted(by_grade[grade], key=lambda e: _key(seed, "entity", e["id"]))
+        picks += [(e, VisitReason.RANDOM_DRAW.value) for e in pool[:sample_size(len(pool), ratios.get(grade, 0))]]
+    return sorted(picks, key=lambda pick: _key(seed, "order", pick[0]["id"]))
+
+
+def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], ratios: dict,
+             team_size: int) -> list[dict]:
+    """Pick the entities and, for each, its team. Pure: the same arguments always give the same result.
+
+    entity_pool: [{"id", "grade", "key", "domains", "recused"}]; inspector_pool: [{"id", "domains"}].
+    Returns [{"entity", "reason", "team", "shortfall"}] by entity id; `shortfall` counts the places no eligible
+    inspector was left for.
+    """
+    load = {inspector["id"]: 0 for inspector in inspector_pool}
+    certified = {inspector["id"]: set(inspector["domains"]) for inspector in inspector_pool}
+    result = []
+    for entity, reason in _picked_entities(seed, entity_pool, ratios):
+        needed, recused = set(entity["domains"]), set(entity["recused"])
+        eligible = [i for i in load if i not in recused and needed <= certified[i]]
+        eligible.sort(key=lambda i: (load[i], _key(seed, "team", entity["id"], i)))
+        team = eligible[:team_size]
+        for inspector in team:
+            load[inspector] += 1
+        result.append({"entity": entity["id"], "reason": reason, "team": team, "shortfall": team_size - len(team)})
+    return sorted(result, key=lambda row: row["entity"])
+
+
+# ---- the pools, read from the database -----------------------------------------------------------------------
+
+def scope_entities(plan: InspectionPlan):
+    """The plan's entities: of its bureau, in operation, in its domains and (if it names any) its townships."""
+    entities = Entity.objects.filter(organisation_id=plan.organisation_id, status=EntityStatus.OPERATING,
+                                     domains__in=plan.domains.all())
+    if plan.townships.exists():
+        entities = entities.filter(township__in=plan.townships.all())
+    return entities.distinct()
+
+
+def build_entity_pool(plan: InspectionPlan) -> list[dict]:
+    plan_domains = set(plan.domains.values_list("pk", flat=True))
+    scope = scope_entities(plan)
+    rows = list(scope.values_list("pk", "credit_grade", "is_key_supervision").order_by("pk"))
+    domains, recused = defaultdict(set), defaultdict(set)
+    for entity_id, domain in Entity.domains.through.objects.filter(entity__in=scope.values("pk")).values_list(
+            "entity_id", "domain_id"):
+        if domain in plan_domains:
+            domains[entity_id].add(domain)
+    for entity_id, officer_id in Recusal.objects.filter(is_active=True, entity__in=scope.values("pk")).values_list(
+            "entity_id", "officer_id"):
+        recused[entity_id].add(officer_id)
+    return [{"id": pk, "grade": grade, "key": key, "domains": sorted(domains[pk]), "recused": sorted(recused[pk])}
+            for pk, grade, key in rows]
+
+
+def staff_organisations(bureau: Organisation):
+    """The bureau and its supervision institute: whose officers a plan of the bureau may send."""
+    return Organisation.objects.filter(Q(bureau_id=bureau.pk) | Q(pk=bureau.pk))
+
+
+def build_inspector_pool(plan: InspectionPlan) -> list[dict]:
+    """Officers of the bureau's staff with a certificate valid on the plan's first day, per domain of the plan."""
+    plan_domains = set(plan.domains.values_list("pk", flat=True))
+    held = (EnforcementCertificate.objects.valid_on(plan.starts_on)
+            .filter(holder__organisation__in=staff_organisations(plan.organisation), holder__is_active=True)
+            .values_list("holder_id", "domains__code"))
+    domains = defaultdict(set)
+    for holder_id, domain in held:
+        if domain in plan_domains:
+            domains[holder_id].add(domain)
+    return [{"id": pk, "domains": sorted(domains[pk])} for pk in sorted(domains)]
+
+
+# ---- the draw ------------------------------------------------------------------------------------------------
+
+def draw_plan(plan: InspectionPlan, *, actor) -> Draw:
+    """Draw a published plan once: store the draw, plan one visit per picked entity, move the plan to 已抽取."""
+    ensure_planner(actor, "随机抽取")
+    ensure_own(actor, plan, "抽取")
+    with transaction.atomic():
+        plan = InspectionPlan.objects.select_for_update().select_related("organisation__region").get(pk=plan.pk)
+        refusal = plan_move_refusal(plan, "draw")
+        if refusal:
+            raise TransitionRefused(refusal)
+        entity_pool, inspector_pool = build_entity_pool(plan), build_inspector_pool(plan)
+        if not entity_pool:
+            raise ValidationError("计划范围内没有在营的监管对象，无法抽取。请核对计划的监管专业和乡镇（街道）。")
+        seed = secrets.token_hex(16)
+        result = run_draw(seed, entity_pool, inspector_pool, plan.sampling_ratios, plan.team_size)
+        draw = Draw.objects.create(
+            organisation_id=plan.organisation_id, plan=plan, seed=seed, algorithm=ALGORITHM, drawn_by=actor,
+            entity_pool=entity_pool, inspector_pool=inspector_pool, result=result,
+            entity_pool_hash=digest(entity_pool), inspector_pool_hash=digest(inspector_pool),
+            result_hash=digest(result),
+        )
+        record_event(actor=actor, action=AuditAction.CREATE, obj=draw, after=snapshot(draw, DRAW_AUDIT_FIELDS),
+                     detail={"entities_in_pool": len(entity_pool), "inspectors_in_pool": len(inspector_pool),
+                             "picked": len(result), "sampling_ratios": plan.sampling_ratios,
+                             "team_size": plan.team_size})
+        _plan_visits(plan, draw, {e["id"]: e["domains"] for e in entity_pool}, actor)
+        move_plan(plan, "draw", actor=actor, detail={"draw": draw.pk})
+    return draw
+
+
+def _items_by_domain(items) -> dict[str, list[InspectionItem]]:
+    grouped = defaultdict(list)
+    for item in items:
+        grouped[item.domain_id].append(item)
+    return grouped
+
+
+def _plan_visits(plan: InspectionPlan, draw: Draw, domains_of: dict, actor) -> None:
+    """One planned visit per picked entity, with its items and team, each audited."""
+    published = InspectionItem.objects.filter(status=ItemStatus.PUBLISHED)
+    listed = _items_by_domain(published.filter(pk__in=plan.item_list.all()))
+    whole_list = _items_by_domain(published.filter(organisation_id=plan.organisation_id))
+    entities = Entity.objects.in_bulk([row["entity"] for row in draw.result])
+    officers = User.objects.in_bulk([pk for row in draw.result for pk in row["team"]])
+    pending = []
+    for row in draw.result:
+        entity, domains = entities[row["entity"]], domains_of[row["entity"]]
+        inspection = Inspection.objects.create(
+            organisation_id=plan.organisation_id, entity=entity, reason=row["reason"], plan=plan, draw=draw,
+            campaign_id=plan.campaign_id, window_start=plan.starts_on, window_end=plan.ends_on, created_by=actor,
+            over_cap=over_cap(entity, plan.organisation, plan.starts_on, row["reason"]),
+        )
+        items = [i for d in domains for i in listed.get(d, [])] or [i for d in domains for i in whole_list.get(d, [])]
+        inspection.items.set(items)
+        InspectionOfficer.objects.bulk_create(
+            InspectionOfficer(inspection=inspection, officer_id=pk, is_lead=n == 0,
+                              certificate=may_enforce(officers[pk], domains[0], plan.starts_on).certificate)
+            for n, pk in enumerate(row["team"])
+        )
+        pending.append(PendingEvent(AuditAction.CREATE, inspection, after=snapshot(inspection),
+                                    detail={"draw": draw.pk, "team": row["team"]}))
+    record_events(pending, actor=actor)
+
+
+# ---- checking a draw ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawCheck:
+    """A draw checked again: each stored hash beside the one recomputed now."""
+
+    seed: str
+    algorithm: str
+    entity_pool_hash: str
+    entity_pool_hash_now: str
+    inspector_pool_hash: str
+    inspector_pool_hash_now: str
+    result_hash: str
+    result_hash_now: str  # of the stored result
+    rerun_hash: str  # of the result the stored seed and pools give when drawn again
+    known_algorithm: bool
+
+    @property
+    def pools_intact(self) -> bool:
+        return (self.entity_pool_hash, self.inspector_pool_hash) == (self.entity_pool_hash_now,
+                                                                     self.inspector_pool_hash_now)
+
+    @property
+    def result_intact(self) -> bool:
+        return self.result_hash == self.result_hash_now
+
+    @property
+    def result_reproduced(self) -> bool:
+        return self.known_algorithm and self.rerun_hash == self.result_hash
+
+    @property
+    def ok(self) -> bool:
+        return self.pools_intact and self.result_intact and self.result_reproduced
+
+    def lines(self) -> list[tuple[str, str, str]]:
+        """(what, stored, recomputed) for a page or a terminal."""
+        return [
+            ("检查对象库哈希", self.entity_pool_hash, self.entity_pool_hash_now),
+            ("执法人员库哈希", self.inspector_pool_hash, self.inspector_pool_hash_now),
+            ("抽取结果哈希", self.result_hash, self.result_hash_now),
+            ("按种子重新抽取的结果哈希", self.result_hash, self.rerun_hash),
+        ]
+
+
+def verify_draw(draw: Draw) -> DrawCheck:
+    plan = draw.plan
+    known = draw.algorithm == ALGORITHM
+    rerun = run_draw(draw.seed, draw.entity_pool, draw.inspector_pool, plan.sampling_ratios, plan.team_size) if known \
+        else None
+    return DrawCheck(
+        seed=draw.seed, algorithm=draw.algorithm,
+        entity_pool_hash=draw.entity_pool_hash, entity_pool_hash_now=digest(draw.entity_pool),
+        inspector_pool_hash=draw.inspector_pool_hash, inspector_pool_hash_now=digest(draw.inspector_pool),
+        result_hash=draw.result_hash, result_hash_now=digest(draw.result),
+        rerun_hash=digest(rerun) if known else "", known_algorithm=known,
+    )
+
+
+# ---- reading a draw ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DrawRow:
+    entity: Entity
+    reason_label: str
+    team: list
+    shortfall: int
+
+
+def draw_rows(result: list[dict]) -> list[DrawRow]:
+    """Rows of a draw's result (or a page of them) with names, in two queries whatever their number."""
+    entities = Entity.objects.in_bulk([row["entity"] for row in result])
+    people = User.objects.in_bulk([pk for row in result for pk in row["team"]])
+    reasons = dict(VisitReason.choices)
+    return [DrawRow(entities.get(row["entity"]), reasons.get(row["reason"], row["reason"]),
+                    [people.get(pk) for pk in row["team"]], row.get("shortfall", 0)) for row in result]
