@@ -8,8 +8,9 @@ from django.utils import timezone
 from fazhi.core.forms import DATE_WIDGET
 
 from .models import RectificationEvidence
-from .rectification import ItemDraft, upload_too_large_message
+from .rectification import ItemDraft
 from .rules import INSPECTION_RULES
+from .uploads import too_large_message
 
 
 class OpinionItemForm(forms.Form):
@@ -77,7 +78,7 @@ class EvidenceForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload is not None and upload.size > INSPECTION_RULES.max_upload_bytes:
-            raise forms.ValidationError(upload_too_large_message())
+            raise forms.ValidationError(too_large_message())
         return upload
 
     def clean(self):

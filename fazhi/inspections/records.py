@@ -8,7 +8,6 @@ dropped connection is applied once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from dataclasses import dataclass, field
 
@@ -25,8 +24,8 @@ from fazhi.core.workflow import StateMachine, Transition
 from .choices import InspectionStatus, ItemResult, RecordFileKind, RecordStatus
 from .models import Inspection, ItemCheck, OnSiteRecord, RecordFile
 from .permissions import INSPECTOR_ROLES
-from .rules import INSPECTION_RULES
 from .status import INSPECTION_MACHINE
+from .uploads import received_digest
 
 BODYCAM_RULE = "国卫监督发〔2018〕54号"
 LOCKED_MESSAGE = "现场笔录已签名锁定，不能再修改；如需更正，请另行制作补充笔录。"
@@ -280,20 +279,10 @@ def _kind_of(upload) -> str:
     raise ValidationError({"file": "只能上传照片（JPG、PNG、GIF、WEBP、HEIC）、PDF 或 Office 文档。"})
 
 
-def _sha256(upload) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def attach_file(inspection: Inspection, upload, *, actor) -> RecordFile:
     """Store a photo or file with the record, its SHA-256 computed here from the bytes received."""
     ensure_may_write(inspection, actor)
-    if upload.size > INSPECTION_RULES.max_upload_bytes:
-        limit = INSPECTION_RULES.max_upload_bytes // (1024 * 1024)
-        raise ValidationError({"file": f"文件不能超过{limit}MB。"})
+    sha256, size = received_digest(upload)
     kind = _kind_of(upload)
     with transaction.atomic():
         lock_audit_chain()
@@ -301,8 +290,8 @@ def attach_file(inspection: Inspection, upload, *, actor) -> RecordFile:
         if record is None:
             raise ValidationError({"file": "请先保存现场笔录，再上传照片和文件。"})
         _ensure_open(inspection, record)
-        stored = RecordFile(record=record, kind=kind, original_name=upload.name[:200], size=upload.size,
-                            sha256=_sha256(upload), uploaded_by=actor)
+        stored = RecordFile(record=record, kind=kind, original_name=upload.name[:200], size=size,
+                            sha256=sha256, uploaded_by=actor)
         stored.file.save(upload.name, upload, save=False)
         stored.save()
         stored.audit_organisation_id = record.organisation_id

@@ -13,7 +13,6 @@ visit, but rectification runs on past it, to the items' deadlines and the office
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -38,6 +37,7 @@ from .models import (
 from .permissions import INSPECTOR_ROLES
 from .rules import INSPECTION_RULES
 from .status import team_problem
+from .uploads import received_digest
 
 OPINION_KIND = "supervision_opinion"
 # Visits whose on-site record is signed: an opinion rests on the findings that record fixes (see issue_opinion).
@@ -291,22 +291,6 @@ def _stored_name(original: str) -> str:
     return f"{uuid.uuid4().hex}{suffix}"
 
 
-def _digest(upload) -> tuple[str, int]:
-    """SHA-256 and size of what the server actually received, refusing more than the rules allow."""
-    digest, size = hashlib.sha256(), 0
-    for chunk in upload.chunks():
-        size += len(chunk)
-        if size > INSPECTION_RULES.max_upload_bytes:
-            raise ValidationError({"file": upload_too_large_message()})
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest(), size
-
-
-def upload_too_large_message() -> str:
-    return f"文件不能超过{INSPECTION_RULES.max_upload_bytes // (1024 * 1024)}MB，请压缩或分开提交。"
-
-
 def _locked_open_item(item_pk: int) -> RectificationItem:
     item = RectificationItem.objects.select_for_update().select_related("opinion").get(pk=item_pk)
     opinion = SupervisionOpinion.objects.select_for_update().get(pk=item.opinion_id)
@@ -331,7 +315,7 @@ def submit_evidence(item: RectificationItem, *, note: str = "", upload=None) -> 
         item = _locked_open_item(item.pk)
         evidence = RectificationEvidence(item=item, note=note)
         if upload is not None:
-            evidence.sha256, evidence.size = _digest(upload)
+            evidence.sha256, evidence.size = received_digest(upload)
             evidence.original_name = PurePath(upload.name or "").name[:200]
             evidence.file.save(_stored_name(evidence.original_name), upload, save=False)
         evidence.save()

@@ -4,6 +4,9 @@ from django.urls import path
 from . import views_records
 
 urlpatterns = [
+    # At the top of /inspections/ so that the worker's scope covers the day page and the record forms.
+    path("sw.js", views_records.service_worker, name="service_worker"),
+    path("records/csrf/", views_records.csrf_token, name="record_csrf"),
     path("today/", views_records.TodayView.as_view(), name="today"),
     path("<int:pk>/record/", views_records.record_detail, name="record"),
     path("<int:pk>/record/edit/", views_records.record_edit, name="record_edit"),

@@ -5,17 +5,25 @@ Reading goes through `visible_to` (anything else is a 404); writing is judged by
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 from urllib.parse import quote
 
 import django_filters
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
+from django.middleware.csrf import get_token
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fazhi.core.audit import record_event
@@ -121,6 +129,53 @@ def record_edit(request, pk):
                      inspection=inspection, record=record,
                      needs_registration=inspection.status == InspectionStatus.PLANNED,
                      draft_store=f"fazhi:onsite-record:{inspection.pk}:{request.user.pk}")
+
+
+# ---- working without signal ------------------------------------------------------------------------------------
+
+SERVICE_WORKER_TEMPLATE = "inspections/records/sw.js"
+# What the day page and the record form need to open without a network. Their URLs carry no content hash
+# (the storage is not a manifest one), so the worker's version is made from their content instead.
+OFFLINE_STATIC = ("core/fazhi.css", "core/fazhi.js", "django_htmx/htmx-2.min.js",
+                  "inspections/record.css", "inspections/record_draft.js", "inspections/offline.js")
+OFFLINE_PAGE_LIMIT = 30
+
+
+def _offline_version() -> str:
+    digest = hashlib.sha256(get_template(SERVICE_WORKER_TEMPLATE).template.source.encode())
+    for name in OFFLINE_STATIC:
+        found = finders.find(name)
+        digest.update(name.encode())
+        if found:
+            with open(found, "rb") as handle:
+                digest.update(handle.read())
+    return digest.hexdigest()[:16]
+
+
+@require_GET
+def service_worker(request):
+    """The worker that keeps the officer's day and record forms openable offline. Served from /inspections/
+    so that its scope is that path and nothing above it; revalidated on every update check so that a new
+    version (a new hash of its files) rolls out on the next visit online."""
+    scope = request.path.rsplit("/", 1)[0] + "/"
+    config = {
+        "version": _offline_version(), "scope": scope, "pageLimit": OFFLINE_PAGE_LIMIT,
+        "staticUrls": [static(name) for name in OFFLINE_STATIC],
+        "pages": ["^" + re.escape(scope) + r"today/$", "^" + re.escape(scope) + r"\d+/record/edit/$"],
+    }
+    body = render_to_string(SERVICE_WORKER_TEMPLATE, {"config": json.dumps(config)})
+    response = HttpResponse(body, content_type="application/javascript; charset=utf-8")
+    patch_cache_control(response, no_cache=True, max_age=0)
+    return response
+
+
+@require_GET
+def csrf_token(request):
+    """A current CSRF token for a queued submit: a record form opened from the offline copy may carry the
+    token of an earlier sign-in, which the server no longer accepts."""
+    response = JsonResponse({"token": get_token(request)})
+    add_never_cache_headers(response)
+    return response
 
 
 # ---- the record's page ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from fazhi.core.certificates import may_enforce
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import User
 from fazhi.entities.models import Entity
+from fazhi.entities.permissions import ensure_role
 from fazhi.entities.services import home_bureau
 
 from .caps import cap_count, over_cap
@@ -57,11 +58,6 @@ def bureau_campaigns(bureau):
 
 
 # ---- checks ---------------------------------------------------------------------------------------------------
-
-def ensure_role(actor, roles, what: str) -> None:
-    if actor is None or not getattr(actor, "is_authenticated", False) or not actor.has_role(*roles):
-        raise PermissionDenied(f"您没有{what}的权限。")
-
 
 def ensure_writable(actor, inspection: Inspection) -> None:
     if not Inspection.objects.writable_by(actor).filter(pk=inspection.pk).exists():

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import AuditEvent
-from fazhi.inspections import forms_rectification, rectification
+from fazhi.inspections import forms_rectification, rectification, uploads
 from fazhi.inspections.choices import RectificationStatus as R
 from fazhi.inspections.models import Inspection, RectificationEvidence
 from fazhi.inspections.rules import INSPECTION_RULES
@@ -95,7 +95,7 @@ def test_a_note_or_a_file_is_needed(client, opinion):
 def test_a_file_over_the_limit_is_refused(client, opinion, monkeypatch):
     small = dataclasses.replace(INSPECTION_RULES, max_upload_bytes=1024 * 1024)
     monkeypatch.setattr(forms_rectification, "INSPECTION_RULES", small)
-    monkeypatch.setattr(rectification, "INSPECTION_RULES", small)
+    monkeypatch.setattr(uploads, "INSPECTION_RULES", small)
     enter(client)
     item = opinion.items.first()
     exactly = SimpleUploadedFile("ok.pdf", b"x" * small.max_upload_bytes)
