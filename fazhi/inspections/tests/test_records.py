@@ -1,17 +1,23 @@
 """The on-site record: each rule at its boundary, signing, the idempotent phone submit, attachments, scoping."""
 import datetime as dt
 import hashlib
+import json
+import re
 import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from fazhi.core.models import AuditEvent, DocumentSequence
+from fazhi.core.tests import factories as f
 from fazhi.core.workflow import TransitionRefused
-from fazhi.inspections import records
+from fazhi.inspections import records, views_records
+from fazhi.inspections import uploads as upload_checks
 from fazhi.inspections.choices import InspectionStatus, ItemResult, RecordStatus
 from fazhi.inspections.models import ItemCheck, OnSiteRecord, RecordFile
 from fazhi.inspections.records import ItemResultInput, RecordInput, save_record, sign_record
@@ -265,6 +271,86 @@ def test_a_json_submit_with_bad_times_gets_the_errors(visit, writer, as_user):
     assert not OnSiteRecord.objects.exists()
 
 
+# ---- working offline -------------------------------------------------------------------------------------------
+
+def worker_config(response) -> dict:
+    line = next(line for line in response.content.decode().splitlines() if line.startswith("var CONFIG = "))
+    return json.loads(line.removeprefix("var CONFIG = ").removesuffix(";"))
+
+
+def test_the_worker_is_served_as_javascript_at_the_top_of_inspections_and_revalidated(client, visit):
+    url = reverse("inspections:service_worker")
+    response = client.get(url)
+    assert url == "/inspections/sw.js" and response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
+    cache_control = response["Cache-Control"]
+    assert "no-cache" in cache_control and "max-age=0" in cache_control and "immutable" not in cache_control
+    config = worker_config(response)
+    # A worker's scope is its own folder: /inspections/ covers the day page and every record form.
+    assert config["scope"] == "/inspections/" and config["pageLimit"] == views_records.OFFLINE_PAGE_LIMIT
+    assert "/static/inspections/record_draft.js" in config["staticUrls"]
+    assert "/static/core/fazhi.css" in config["staticUrls"]
+
+
+def test_the_worker_keeps_only_the_day_page_and_record_forms(client, visit):
+    patterns = [re.compile(p) for p in worker_config(client.get(reverse("inspections:service_worker")))["pages"]]
+
+    def kept(url):
+        return any(p.search(url) for p in patterns)
+
+    assert kept(reverse("inspections:today")) and kept(reverse("inspections:record_edit", args=[visit.pk]))
+    assert not kept(reverse("inspections:record", args=[visit.pk]))
+    assert not kept(reverse("inspections:record_file", args=[visit.pk, 1]))
+    assert not kept(reverse("inspections:record_csrf")) and not kept("/inspections/")
+
+
+def test_the_worker_version_follows_the_content_of_the_files_it_keeps(client, tmp_path, monkeypatch):
+    url = reverse("inspections:service_worker")
+    before = worker_config(client.get(url))["version"]
+    assert worker_config(client.get(url))["version"] == before
+    changed = tmp_path / "record_draft.js"
+    changed.write_text("// a new release")
+    real_find = finders.find
+    monkeypatch.setattr(finders, "find",
+                        lambda name, *a, **k: str(changed) if name == "inspections/record_draft.js"
+                        else real_find(name, *a, **k))
+    assert worker_config(client.get(url))["version"] != before
+
+
+def test_the_day_page_and_the_form_register_the_worker(visit, writer, as_user):
+    client = as_user(writer)
+    worker = reverse("inspections:service_worker")
+    for url in (reverse("inspections:today"), reverse("inspections:record_edit", args=[visit.pk])):
+        page = client.get(url).content.decode()
+        assert "inspections/offline.js" in page and f'data-worker="{worker}"' in page
+        assert "离线打开需通过 HTTPS 访问本系统" in page  # hidden unless the browser has no service workers
+
+
+def sign_in(client, user) -> None:
+    login = reverse("login")
+    client.get(login)
+    token = client.cookies["csrftoken"].value
+    response = client.post(login, {"username": user.username, "password": f.TEST_PASSWORD,
+                                   "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_a_form_kept_from_an_earlier_sign_in_submits_with_a_fresh_token(visit, writer):
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, writer)
+    form = client.get(reverse("inspections:record_edit", args=[visit.pk]))
+    kept_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.content.decode()).group(1)
+    client.post(reverse("logout"), {"csrfmiddlewaretoken": kept_token})
+    sign_in(client, writer)  # signing in again rotates the secret behind every earlier token
+
+    stale = json_submit(client, visit, uuid.uuid4(), csrfmiddlewaretoken=kept_token)
+    assert stale.status_code == 403 and not OnSiteRecord.objects.exists()
+    fresh = client.get(reverse("inspections:record_csrf"))
+    assert "no-store" in fresh["Cache-Control"]
+    response = json_submit(client, visit, uuid.uuid4(), csrfmiddlewaretoken=fresh.json()["token"])
+    assert response.status_code == 200 and OnSiteRecord.objects.count() == 1
+
+
 # ---- attachments ----------------------------------------------------------------------------------------------
 
 def test_a_photo_is_stored_with_its_sha256_computed_here(visit, writer, uploads):
@@ -278,7 +364,7 @@ def test_a_file_over_the_limit_or_of_another_type_is_refused(visit, writer, uplo
     save_record(visit, typed(visit), actor=writer)
     with pytest.raises(ValidationError, match="只能上传"):
         records.attach_file(visit, SimpleUploadedFile("说明.txt", b"plain text"), actor=writer)
-    monkeypatch.setattr(records, "INSPECTION_RULES", InspectionRules(max_upload_bytes=len(PNG)))
+    monkeypatch.setattr(upload_checks, "INSPECTION_RULES", InspectionRules(max_upload_bytes=len(PNG)))
     records.attach_file(visit, SimpleUploadedFile("刚好.png", PNG), actor=writer)
     with pytest.raises(ValidationError, match="不能超过"):
         records.attach_file(visit, SimpleUploadedFile("超出.png", PNG + b"\x00"), actor=writer)

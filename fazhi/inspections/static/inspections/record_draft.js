@@ -129,6 +129,24 @@
     this.send();
   };
 
+  // A form opened from the offline copy carries the token of the sign-in it was kept under; after signing in
+  // again that token is refused, so a current one is asked for right before sending.
+  RecordDraft.prototype.freshToken = function () {
+    var url = this.form.getAttribute("data-csrf-url");
+    var input = this.form.querySelector("input[name=csrfmiddlewaretoken]");
+    var current = input ? input.value : "";
+    if (!url) return Promise.resolve(current);
+    return window.fetch(url, {
+      credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) return current;
+      return response.json().then(function (data) {
+        if (data && data.token && input) input.value = data.token;
+        return (data && data.token) || current;
+      });
+    });
+  };
+
   RecordDraft.prototype.send = function () {
     var self = this;
     if (self.sending || !self.draft || !self.draft.pending) return;
@@ -138,11 +156,14 @@
     }
     self.sending = true;
     self.show("sending");
-    var body = new FormData(self.form);
-    body.set("client_key", self.draft.key);
-    window.fetch(self.form.action, {
-      method: "POST", body: body, credentials: "same-origin",
-      headers: { "Accept": "application/json", "X-Requested-With": "XMLHttpRequest" }
+    self.freshToken().then(function (token) {
+      var body = new FormData(self.form);
+      body.set("client_key", self.draft.key);
+      body.set("csrfmiddlewaretoken", token);
+      return window.fetch(self.form.action, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "Accept": "application/json", "X-Requested-With": "XMLHttpRequest", "X-CSRFToken": token }
+      });
     }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       return (json ? response.json() : Promise.resolve(null)).then(function (data) {
@@ -152,7 +173,8 @@
       self.sending = false;
       self.answered(answer);
     }, function () {
-      // No answer at all: the network dropped. The draft stays queued under the same key.
+      // No answer at all (to the token or to the submit): the network dropped. The draft stays queued under
+      // the same key.
       self.sending = false;
       self.show("waiting");
     });
