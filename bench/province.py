@@ -16,6 +16,7 @@ import os
 import random
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -364,6 +365,114 @@ def deferred_indexes(conn, tables: list[str]) -> Iterator[None]:
         print(f"    重建索引 {len(indexes)} 个：{time.perf_counter() - start:.1f} s", flush=True)
 
 
+
+# -- inspections ------------------------------------------------------------------------------------------
+BENCH_OFFICERS_PER_UNIT = 6
+VISIT_SHARE = 0.4  # of the entities, visited 1–4 times over two years: about 1M visits for 1M entities
+VISIT_REASONS = (("random_draw", 30), ("routine", 30), ("key_supervision", 10), ("complaint", 8), ("campaign", 8),
+                 ("hotline", 5), ("recheck", 5), ("licence_verification", 3), ("referral", 1))
+INSPECTION_COLUMNS = ("id", "organisation_id", "entity_id", "reason", "window_start", "window_end", "status", "code",
+                      "code_issued_at", "code_expires_at", "over_cap", "cap_approval_reason", "cancel_reason",
+                      "closed_at", "created_at", "updated_at")
+
+
+def _visit_code(visit_id: int) -> str:
+    """A code unique per visit, in the codes' alphabet and length (real codes are random; these cannot collide)."""
+    from fazhi.inspections.codes import CODE_ALPHABET
+    from fazhi.inspections.rules import INSPECTION_RULES
+
+    digits, n = [], visit_id
+    for _ in range(INSPECTION_RULES.code_length):
+        n, d = divmod(n, len(CODE_ALPHABET))
+        digits.append(CODE_ALPHABET[d])
+    return "".join(reversed(digits))
+
+
+def _bench_officers(rng: random.Random, province: Province) -> dict[int, list[tuple[int, int]]]:
+    """Officers with a certificate for every domain, per county bureau: {bureau: [(user id, certificate id)]}."""
+    from fazhi.core.audit import PendingEvent, record_events, snapshot
+    from fazhi.core.choices import AuditAction, Role
+    from fazhi.core.models import Domain, EnforcementCertificate, RoleAssignment, User
+    from fazhi.core.services import ensure_system_account
+
+    users = []
+    for unit in province.units:
+        for n in range(BENCH_OFFICERS_PER_UNIT):
+            user = User(username=f"bench_officer_{unit.county.code}_{n + 1}", organisation_id=unit.bureau_id,
+                        full_name=rng.choice(LOCAL_SURNAMES) + rng.choice("志伟建国丽芳海燕文华明杰晓红"), must_change_password=False)
+            user.set_unusable_password()
+            users.append(user)
+    User.objects.bulk_create(users, batch_size=2000)
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=Role.OFFICER) for u in users], batch_size=2000)
+    certificates = [EnforcementCertificate(holder=u, number=f"44{u.pk:08d}", issuer="广东省人民政府",
+                                           valid_from=dt.date(2023, 1, 1), valid_to=dt.date(2029, 12, 31)) for u in users]
+    EnforcementCertificate.objects.bulk_create(certificates, batch_size=2000)
+    domains = list(Domain.objects.values_list("pk", flat=True))
+    EnforcementCertificate.domains.through.objects.bulk_create(
+        [EnforcementCertificate.domains.through(enforcementcertificate_id=c.pk, domain_id=d)
+         for c in certificates for d in domains], batch_size=5000)
+    record_events([PendingEvent(AuditAction.CREATE, u, after=snapshot(u), detail={"purpose": "性能测试"}) for u in users]
+                  + [PendingEvent(AuditAction.CREATE, c, after=snapshot(c)) for c in certificates],
+                  actor=ensure_system_account())
+    staff = defaultdict(list)
+    for user, certificate in zip(users, certificates):
+        staff[user.organisation_id].append((user.pk, certificate.pk))
+    return staff
+
+
+def load_inspections(conn, rng: random.Random, province: Province) -> str:
+    """Visits of the last two years (and the next months) for a share of the entities, each with a team of two."""
+    staff = _bench_officers(rng, province)
+    reasons, weights = zip(*VISIT_REASONS)
+    next_id = _next_id(conn, "inspections_inspection")
+    written = {"visits": 0, "team": 0}
+    with deferred_indexes(conn, ["inspections_inspection", "inspections_inspectionofficer"]):
+        for unit in province.units:
+            visits, team = [], []
+            officers = staff[unit.bureau_id]
+            for entity_id in unit.entity_ids:
+                if rng.random() >= VISIT_SHARE:
+                    continue
+                for _ in range(rng.choice((1, 2, 2, 3, 3, 4))):
+                    start = BENCH_DAY + dt.timedelta(days=rng.randint(-730, 90))
+                    end = start + dt.timedelta(days=rng.choice((0, 6, 14, 29)))
+                    status = _visit_status(rng, start, end)
+                    at = dt.datetime.combine(start - dt.timedelta(days=7), dt.time(9), dt.timezone.utc)
+                    coded = status in ("registered", "recorded", "closed")
+                    issued = dt.datetime.combine(start, dt.time(9, 30), dt.timezone.utc) if coded else None
+                    visits.append((
+                        next_id, unit.bureau_id, entity_id, rng.choices(reasons, weights)[0], start, end, status,
+                        _visit_code(next_id) if coded else None, issued,
+                        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(23, 59), dt.timezone.utc) if coded else None,
+                        False, "", "因企业停业取消" if status == "cancelled" else "",
+                        dt.datetime.combine(end, dt.time(17), dt.timezone.utc) if status == "closed" else None, at, at,
+                    ))
+                    for n, (officer, certificate) in enumerate(rng.sample(officers, 2)):
+                        team.append((next_id, officer, certificate, n == 0))
+                    next_id += 1
+            with conn.transaction():
+                copy_rows(conn, "inspections_inspection", INSPECTION_COLUMNS, visits)
+                copy_rows(conn, "inspections_inspectionofficer", ("inspection_id", "officer_id", "certificate_id", "is_lead"),
+                          team)
+            written["visits"] += len(visits)
+            written["team"] += len(team)
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('inspections_inspection', 'id'), %s)", (next_id - 1,))
+    conn.commit()
+    return (f"执法人员 {sum(len(v) for v in staff.values()):,}（各有执法证），监督检查 {written['visits']:,}，"
+            f"检查人员 {written['team']:,}")
+
+
+def _visit_status(rng: random.Random, start: dt.date, end: dt.date) -> str:
+    if start > BENCH_DAY:
+        return "planned"
+    if rng.random() < 0.04:
+        return "cancelled"
+    if end < BENCH_DAY - dt.timedelta(days=30):
+        return "closed"
+    return rng.choice(("planned", "registered", "recorded", "closed"))
+
+
 def analyse(conn, rng: random.Random, province: Province) -> str:
     """VACUUM ANALYZE, as autovacuum would have done by the time a real province had this much data."""
     conn.execute("VACUUM (ANALYZE)")  # Django keeps the connection in autocommit, which VACUUM needs
@@ -375,6 +484,7 @@ STEPS: list[tuple[str, Step]] = [
     ("乡镇（街道）", create_townships),
     ("压测账号", create_bench_users),
     ("监管对象", load_entities),
+    ("监督检查", load_inspections),
     # Later modules add their record generators here, before the final ANALYZE.
     ("统计信息", analyse),
 ]

@@ -26,10 +26,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from fazhi.core.audit import PendingEvent, lock_audit_chain, record_create, record_events, snapshot
+from fazhi.core.audit import PendingEvent, lock_audit_chain, record_events, snapshot
+from fazhi.core.bulk import bulk_insert
 from fazhi.core.choices import AuditAction
 from fazhi.entities.credit_code import normalise as normalise_credit_code
 from fazhi.entities.models import Entity
@@ -345,7 +346,9 @@ def group_tasks(tasks: list[ExternalTask]) -> list[list[ExternalTask]]:
         group = [t for t in remaining if t.window_start <= last_day]
         if len({t.department for t in group}) >= 2:
             groups.append(group)
-            remaining = [t for t in remaining if t not in group]
+            # By identity: our visits' tasks may be unsaved, and comparing models by key costs at this scale.
+            taken = {id(t) for t in group}
+            remaining = [t for t in remaining if id(t) not in taken]
         else:
             remaining = remaining[1:]
     return groups
@@ -371,7 +374,14 @@ def _candidates(bureau, start: dt.date, end: dt.date, *, lock: bool) -> list[Ext
         # Lock without joins (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
         list(tasks.select_for_update().values_list("pk", flat=True))
         list(visits.select_for_update().values_list("pk", flat=True))
-    found = list(tasks.select_related("entity", "inspection"))
+    # One Entity object per entity, shared by its tasks, rather than one per task through a join.
+    found = list(tasks)
+    entities = Entity.objects.in_bulk({t.entity_id for t in found})
+    linked = Inspection.objects.in_bulk({t.inspection_id for t in found if t.inspection_id})
+    for task in found:
+        task.entity = entities[task.entity_id]
+        if task.inspection_id:
+            task.inspection = linked[task.inspection_id]
     own = {t.inspection_id: t for t in found if t.department == Department.HEALTH and t.inspection_id}
     others = [t for t in found if not (t.department == Department.HEALTH and t.inspection_id)]
     for visit in visits.select_related("entity").prefetch_related("items"):
@@ -423,46 +433,83 @@ def merge_joint_visits(bureau, *, actor, window: tuple[dt.date, dt.date]) -> Mer
 
     All in one transaction: the joint visits, our visits' health tasks, and the links from tasks and visits,
     each audited. Tasks and visits already merged are left alone, so running it again changes nothing.
+    The writes go in bulk (a fixed number of statements however many visits), since a period's merge can
+    join tens of thousands of tasks.
     """
     ensure_may_act_for(actor, bureau, "合并联合检查")
     check_window(window)
-    result = MergeResult()
     with transaction.atomic():
         lock_audit_chain()
-        for planned in plan_joint_visits(bureau, window=window, lock=True):
-            result.visits.append(_save_joint_visit(bureau, planned, actor))
-            result.tasks_merged += len(planned.tasks)
-    return result
+        planned = plan_joint_visits(bureau, window=window, lock=True)
+        visits = _save_joint_visits(bureau, planned, actor)
+    return MergeResult(visits=visits, tasks_merged=sum(len(p.tasks) for p in planned))
 
 
-def _save_joint_visit(bureau, planned: PlannedVisit, actor) -> JointVisit:
-    visit = JointVisit.objects.create(
-        organisation=bureau, entity=planned.entity, lead_department=planned.lead_department,
-        window_start=planned.window_start, window_end=planned.window_end, checklist=planned.checklist,
-        created_by=actor,
-    )
-    record_create(visit, actor=actor, detail={"tasks": [f"{t.get_department_display()} {t.external_id}"
-                                                        for t in planned.tasks]})
-    events = []
-    for task in planned.tasks:
-        if task.pk is None:
-            task.save()
-            events.append(PendingEvent(AuditAction.CREATE, task, after=snapshot(task),
-                                       detail={"source": "本局检查计划", "inspection": task.inspection_id}))
-        elif task.inspection_id:
-            before = snapshot(ExternalTask.objects.get(pk=task.pk), TASK_FIELDS)
-            task.save(update_fields=list(TASK_FIELDS))
-            if before != snapshot(task, TASK_FIELDS):
-                events.append(PendingEvent(AuditAction.UPDATE, task, before=before, after=snapshot(task, TASK_FIELDS)))
-    task_ids = [t.pk for t in planned.tasks]
-    ExternalTask.objects.filter(pk__in=task_ids, joint_visit__isnull=True).update(joint_visit=visit)
-    inspection_ids = [t.inspection_id for t in planned.tasks if t.inspection_id]
-    Inspection.objects.filter(pk__in=inspection_ids, joint_visit__isnull=True).update(joint_visit=visit)
-    link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk}, "detail": {"joint_visit": str(visit)}}
-    events += [PendingEvent(AuditAction.UPDATE, t, **link) for t in planned.tasks]
-    events += [PendingEvent(AuditAction.UPDATE, i, **link) for i in planned.inspections]
+def _save_joint_visits(bureau, planned: list[PlannedVisit], actor) -> list[JointVisit]:
+    visits = [JointVisit(organisation=bureau, entity=p.entity, lead_department=p.lead_department,
+                         window_start=p.window_start, window_end=p.window_end, checklist=p.checklist, created_by=actor)
+              for p in planned]
+    bulk_insert(JointVisit, visits, with_ids=True)
+    task_events = _save_own_tasks([t for p in planned for t in p.tasks])
+    task_links, inspection_links, events = [], [], []
+    labels = dict(Department.choices)
+    for visit, p in zip(visits, planned):
+        events.append(PendingEvent(AuditAction.CREATE, visit, after=snapshot(visit), detail={
+            "tasks": [f"{labels[t.department]} {t.external_id}" for t in p.tasks]}))
+        events += [e for t in p.tasks for e in task_events.get(id(t), [])]
+        task_links += [(t.pk, visit.pk) for t in p.tasks]
+        inspection_links += [(i.pk, visit.pk) for i in p.inspections]
+        link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk},
+                "detail": {"joint_visit": str(visit)}}
+        events += [PendingEvent(AuditAction.UPDATE, t, **link) for t in p.tasks]
+        events += [PendingEvent(AuditAction.UPDATE, i, **link) for i in p.inspections]
+    _link_to_visits(ExternalTask, task_links)
+    _link_to_visits(Inspection, inspection_links)
     record_events(events, actor=actor)
-    return visit
+    return visits
+
+
+def _save_own_tasks(tasks: list[ExternalTask]) -> dict[int, list[PendingEvent]]:
+    """Insert the new health tasks of our visits and refresh the changed ones; their events, by task object."""
+    events: dict[int, list[PendingEvent]] = {}
+    new = [t for t in tasks if t.pk is None]
+    bulk_insert(ExternalTask, new, with_ids=True)
+    for task in new:
+        events[id(task)] = [PendingEvent(AuditAction.CREATE, task, after=snapshot(task),
+                                         detail={"source": "本局检查计划", "inspection": task.inspection_id})]
+    inserted = {id(t) for t in new}
+    refreshed = [t for t in tasks if t.inspection_id and id(t) not in inserted]
+    stored = ExternalTask.objects.in_bulk([t.pk for t in refreshed])
+    changed = []
+    for task in refreshed:
+        before, after = snapshot(stored[task.pk], TASK_FIELDS), snapshot(task, TASK_FIELDS)
+        if before != after:
+            changed.append(task)
+            events[id(task)] = [PendingEvent(AuditAction.UPDATE, task, before=before, after=after)]
+    ExternalTask.objects.bulk_update(changed, list(TASK_FIELDS), batch_size=500)
+    return events
+
+
+def _link_to_visits(model, pairs: list[tuple[int, int]]) -> None:
+    """Set joint_visit of rows not yet linked, (row id, joint visit id) pairs, in one statement on PostgreSQL."""
+    if not pairs:
+        return
+    if connection.vendor != "postgresql":
+        for visit_id, ids in _by_visit(pairs).items():
+            model.objects.filter(pk__in=ids, joint_visit__isnull=True).update(joint_visit_id=visit_id)
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS t SET joint_visit_id = v.visit FROM unnest(%s::bigint[], %s::bigint[]) "
+                       "AS v(id, visit) WHERE t.id = v.id AND t.joint_visit_id IS NULL",
+                       [[pk for pk, _ in pairs], [visit for _, visit in pairs]])
+
+
+def _by_visit(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
+    grouped = defaultdict(list)
+    for pk, visit_id in pairs:
+        grouped[visit_id].append(pk)
+    return grouped
 
 
 # ---- reading -------------------------------------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""The inspection list at province scale: server time of `/inspections/?q=…&<filter>` through Django's test Client.
+
+    .venv/bin/python bench/bench_inspection_list.py [--database-url URL] [--requests 200] [--explain]
+
+Signed in (force_login) as (a) a county officer, who sees his county's visits, and (b) a province leader, who
+sees all of them (about a million, from the `监督检查` step of province.py). Each request is an entity-name
+search plus a status, reason or date filter (or two), drawn from a fixed set; the whole request is timed
+(middleware, session, queries, template). A first pass counts the queries per request; the timed pass then
+runs without query capture. With --explain, the slowest request's queries are shown with EXPLAIN ANALYZE.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+from urllib.parse import urlencode
+
+from bench_entity_list import count_queries, explain, percentile, timed_requests
+from province import BENCH_DAY, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
+
+SEARCHES = ("诊所", "美发", "宾馆", "人民医院", "卫生室", "幼儿园", "酒店", "kp", "有限公司", "理发店", "药店", "游泳")
+TARGET_P95_MS = 150
+
+
+def filters() -> list[dict]:
+    """The filters a county office uses with a name search: status, reason, a period, or two of them."""
+    quarter_ago = BENCH_DAY - dt.timedelta(days=91)
+    year_start, last_year = BENCH_DAY.replace(month=1, day=1), BENCH_DAY.replace(year=BENCH_DAY.year - 1, month=1, day=1)
+    return [
+        {"status": "planned"},
+        {"status": "closed"},
+        {"reason": "complaint"},
+        {"reason": "random_draw", "status": "closed"},
+        {"window_start_after": year_start.isoformat()},
+        {"window_start_after": quarter_ago.isoformat(), "status": "registered"},
+        {"window_start_after": last_year.isoformat(), "window_start_before": last_year.replace(month=12, day=31).isoformat()},
+        {"reason": "routine", "window_start_after": year_start.isoformat()},
+    ]
+
+
+def combinations(rng: random.Random, count: int) -> list[str]:
+    choices = filters()
+    return [f"/inspections/?{urlencode({'q': rng.choice(SEARCHES), **rng.choice(choices)})}" for _ in range(count)]
+
+
+def run_viewer(label: str, user, urls: list[str], show_plan: bool) -> bool:
+    from django.test import Client
+
+    from fazhi.inspections.models import Inspection
+
+    client = Client()
+    client.force_login(user)
+    visible = Inspection.objects.visible_to(user).count()
+    queries = count_queries(client, urls)
+    times = timed_requests(client, urls)
+    ms = [t for t, _ in times]
+    p95 = percentile(ms, 0.95)
+    counts = [queries[url][0] for url in urls]
+    print(f"\n{label}（可见 {visible:,} 次监督检查）：{len(ms)} 次请求")
+    print(f"  p50 {statistics.median(ms):.0f} ms，p95 {p95:.0f} ms，max {max(ms):.0f} ms"
+          f"（目标 p95 ≤ {TARGET_P95_MS} ms：{'达到' if p95 <= TARGET_P95_MS else '未达到'}）")
+    print(f"  每次请求查询数：{min(counts)}–{max(counts)}")
+    slowest = sorted({url: t for t, url in times}.items(), key=lambda item: -item[1])[:3]
+    for url, t in slowest:
+        print(f"  最慢：{t:.0f} ms  {url}  （最慢的一条查询 {queries[url][1]:.0f} ms）")
+    if show_plan:
+        explain(client, slowest[0][0])
+    return p95 <= TARGET_P95_MS
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args(argv)
+    configure(args.database_url)
+    from fazhi.inspections.models import Inspection, InspectionOfficer
+
+    print(f"监督检查列表压测：数据库 {describe_database()}，共 {Inspection.objects.count():,} 次监督检查、"
+          f"{InspectionOfficer.objects.count():,} 条检查人员记录")
+    urls = combinations(random.Random(args.seed), args.requests)
+    results = [run_viewer(label, bench_user(key), urls, args.explain)
+               for label, key in (("(a) 县级执法人员", "county"), ("(b) 省级领导", "province"))]
+    raise SystemExit(0 if all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()
