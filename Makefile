@@ -40,7 +40,9 @@ bench: $(INSTALLED)
 	-$(BIN)/python bench/bench_entity_list.py
 	-$(BIN)/python bench/bench_import.py
 	-$(BIN)/python bench/bench_export.py
-	-$(BIN)/python bench/bench_draw.py; $(BIN)/python bench/bench_merge.py; $(BIN)/python bench/bench_inspection_list.py
+	-$(BIN)/python bench/bench_draw.py
+	-$(BIN)/python bench/bench_merge.py
+	-$(BIN)/python bench/bench_inspection_list.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
