@@ -27,7 +27,8 @@ def status_badge(inspection) -> str:
 class InspectionTable(FazhiTable):
     entity = tables.Column(verbose_name="监管对象", order_by=("entity__name", "id"))
     reason = tables.Column()
-    window_start = tables.DateColumn(format="Y-m-d", verbose_name="计划检查日期")
+    # With the id as tie-break, visits of one day keep their places from page to page.
+    window_start = tables.DateColumn(format="Y-m-d", verbose_name="计划检查日期", order_by=("window_start", "id"))
     organisation = tables.Column(verbose_name="检查机关", order_by=("organisation__path", "id"))
     status = tables.Column()
     code = tables.Column(orderable=False)

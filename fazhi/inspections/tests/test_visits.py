@@ -357,3 +357,14 @@ def test_the_list_pages_do_not_query_per_row(as_user, section_head, hotel, clini
     for entity in (hotel, clinic, hotel):
         VisitRating.objects.create(inspection=fi.visit(entity, team, published_items, day=day), score=4)
     assert queries() == few
+
+
+def test_visits_of_one_day_keep_their_places_from_page_to_page(as_user, officer, hotel, team, published_items):
+    day = dt.date(2026, 6, 1)
+    made = {fi.visit(hotel, team, published_items, day=day).pk for _ in range(7)}
+    client = as_user(officer)
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(reverse("inspections:list"), {"per_page": 3, "page": number})
+        seen += [row.pk for row in response.context["table"].page.object_list.data]
+    assert seen == sorted(made, reverse=True)  # newest first, and by id within the day
