@@ -30,3 +30,10 @@ def roles_required(*roles: str):
         return wrapped
 
     return decorator
+
+
+def acting_bureau(actor, what: str = "办理业务"):
+    """The bureau a person acts for: their own, or the bureau of the supervision institute they work in."""
+    if actor is None or getattr(actor, "organisation_id", None) is None:
+        raise PermissionDenied(f"您的账号未归属任何机构，不能{what}。")
+    return actor.organisation.bureau or actor.organisation

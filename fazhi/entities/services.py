@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.audit import record_create, record_event, record_update, snapshot
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Domain, Organisation
+from fazhi.core.permissions import acting_bureau
 
 from .choices import CreditGrade, CreditGradeBasis
 from .models import CreditGradeChange, Entity, Licence, domain_codes_value
@@ -30,9 +31,7 @@ INITIAL_GRADE_REASON = "新登记监管对象"
 
 
 def home_bureau(actor) -> Organisation:
-    if actor is None or actor.organisation_id is None:
-        raise PermissionDenied("您的账号未归属任何机构，不能登记监管对象。")
-    return actor.organisation.bureau or actor.organisation
+    return acting_bureau(actor, "登记监管对象")
 
 
 def default_domain_codes(kind: str) -> list[str]:

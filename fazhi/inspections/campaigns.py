@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from fazhi.core.audit import record_create, record_update, snapshot
-from fazhi.entities.services import home_bureau
+from fazhi.core.permissions import acting_bureau
 
 from .choices import InspectionStatus, ItemResult
 from .items import ensure_own, ensure_planner
@@ -34,7 +34,7 @@ def _check(campaign: Campaign, domains) -> None:
 @transaction.atomic
 def create_campaign(*, actor, domains, **fields) -> Campaign:
     ensure_planner(actor, "部署专项执法")
-    campaign = Campaign(organisation=home_bureau(actor), created_by=actor,
+    campaign = Campaign(organisation=acting_bureau(actor), created_by=actor,
                         **{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
     domains = list(domains or [])
     _check(campaign, domains)

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fazhi.core.audit import record_create, record_update, snapshot
+from fazhi.core.permissions import acting_bureau
 from fazhi.core.workflow import StateMachine, Transition
-from fazhi.entities.services import home_bureau
 
 from .choices import ItemStatus
 from .models import InspectionItem
@@ -68,7 +68,7 @@ def _save_checked(item: InspectionItem) -> None:
 def create_item(*, actor, **fields) -> InspectionItem:
     """Draft an item in the actor's bureau."""
     ensure_planner(actor, "编制检查事项清单")
-    item = InspectionItem(organisation=home_bureau(actor), created_by=actor,
+    item = InspectionItem(organisation=acting_bureau(actor), created_by=actor,
                           **{k: v for k, v in fields.items() if k in ITEM_FIELDS})
     _save_checked(item)
     record_create(item, actor=actor)

@@ -32,6 +32,7 @@ from django.db.models import Count, Q
 from fazhi.core.audit import PendingEvent, lock_audit_chain, record_events, snapshot
 from fazhi.core.bulk import bulk_insert
 from fazhi.core.choices import AuditAction
+from fazhi.core.permissions import acting_bureau
 from fazhi.entities.credit_code import normalise as normalise_credit_code
 from fazhi.entities.models import Entity
 
@@ -69,9 +70,7 @@ JOINT_LIMITS = JointLimits()
 # ---- who may act for which bureau ----------------------------------------------------------------------------
 
 def home_bureau(actor):
-    if actor is None or getattr(actor, "organisation_id", None) is None:
-        raise PermissionDenied("您的账号未归属任何机构，不能办理联合检查。")
-    return actor.organisation.bureau or actor.organisation
+    return acting_bureau(actor, "办理联合检查")
 
 
 def ensure_may_act_for(actor, bureau, what: str) -> None:

@@ -199,7 +199,7 @@ def unsign_upload(token: str, *, actor) -> tuple[bytes, str]:
     try:
         payload = signing.loads(token, salt=SIGNING_SALT, max_age=CONFIRM_MAX_AGE)
     except signing.SignatureExpired:
-        raise FileProblem("检查结果已超过2小时，请重新上传文件。") from None
+        raise FileProblem(f"检查结果已超过{CONFIRM_MAX_AGE // 3600}小时，请重新上传文件。") from None
     except signing.BadSignature:
         raise FileProblem("确认信息无效，请重新上传文件。") from None
     if payload.get("user") != actor.pk:

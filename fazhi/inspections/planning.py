@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from fazhi.core.audit import record_create, record_event, record_update, snapshot
 from fazhi.core.choices import AuditAction
+from fazhi.core.permissions import acting_bureau
 from fazhi.core.workflow import TransitionRefused
 from fazhi.entities.choices import CreditGrade
 from fazhi.entities.querysets import townships_in
-from fazhi.entities.services import home_bureau
 
 from .choices import ItemStatus, PlanStatus
 from .items import ensure_own, ensure_planner
@@ -148,7 +148,7 @@ def _save_plan(plan: InspectionPlan, fields: dict) -> None:
 def create_plan(*, actor, **fields) -> InspectionPlan:
     """Draft a plan in the actor's bureau."""
     ensure_planner(actor, "制定抽查计划")
-    plan = InspectionPlan(organisation=home_bureau(actor), created_by=actor)
+    plan = InspectionPlan(organisation=acting_bureau(actor), created_by=actor)
     _save_plan(plan, fields)
     record_create(plan, actor=actor)
     return plan

@@ -31,6 +31,7 @@ from fazhi.core.workflow import StateMachine, Transition
 
 from .choices import InspectionStatus, ItemResult, OpinionStatus, RecordStatus, VisitReason
 from .choices import RectificationStatus as R
+from .codes import normalise as normalise_code
 from .models import (
     Inspection, InspectionOfficer, ItemCheck, RectificationEvidence, RectificationItem, SupervisionOpinion,
 )
@@ -171,10 +172,10 @@ def visits_awaiting_opinion(visits, actor):
 
 def find_visit_by_code(code: str) -> Inspection | None:
     """The visit whose inspection code this is, expired or not (the rule is in the module's docstring)."""
-    code = "".join((code or "").split())
-    if not code:
+    code = normalise_code(code)
+    if code is None:
         return None
-    return Inspection.objects.filter(code__in={code, code.upper()}).select_related("entity").first()
+    return Inspection.objects.filter(code=code).select_related("entity").first()
 
 
 def open_opinions_for_visit(visit: Inspection):

@@ -17,10 +17,9 @@ from django_tables2 import RequestConfig
 
 from fazhi.core.form_views import save_form
 from fazhi.core.listing import ScopedListView, wants_part
-from fazhi.core.permissions import visible_or_404
+from fazhi.core.permissions import acting_bureau, visible_or_404
 from fazhi.core.workflow import TransitionRefused
 from fazhi.entities.models import Entity
-from fazhi.entities.services import home_bureau
 
 from . import campaigns, draws, items, planning
 from .burden import burden_totals, with_burden
@@ -162,7 +161,7 @@ def plan_detail(request, pk):
 
 
 def _plan_form(request, *, instance=None):
-    bureau = instance.organisation if instance else home_bureau(request.user)
+    bureau = instance.organisation if instance else acting_bureau(request.user)
     return InspectionPlanForm(request.POST or None, instance=instance, bureau=bureau)
 
 

@@ -7,10 +7,8 @@ code exists; misses are counted per client address and, past the limit, every lo
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import codes, visits
 from .forms_visits import RatingForm
 from .rules import INSPECTION_RULES
+from .throttle import GuessCounter
 
 TEMPLATE = "inspections/portal/code.html"
 NOT_FOUND = ("未查到有效的检查码。请核对检查人员出示的{n}位检查码后重新输入；检查码自检查结束后{h}小时起失效，"
@@ -26,32 +25,8 @@ NOT_FOUND = ("未查到有效的检查码。请核对检查人员出示的{n}位
     n=INSPECTION_RULES.code_length, h=INSPECTION_RULES.code_valid_hours_after_window)
 
 
-# ---- throttling of guesses -------------------------------------------------------------------------------------
-
-def _client_key(request) -> tuple[str, str]:
-    address = request.META.get("REMOTE_ADDR") or "unknown"
-    return f"inspection-code:misses:{address}", f"inspection-code:since:{address}"
-
-
-def blocked_until(request) -> dt.datetime | None:
-    """When this client may look codes up again, if it has used up its misses in the current window."""
-    count_key, since_key = _client_key(request)
-    if (cache.get(count_key) or 0) < INSPECTION_RULES.code_guesses_allowed:
-        return None
-    since = cache.get(since_key) or time.time()
-    return dt.datetime.fromtimestamp(since + INSPECTION_RULES.code_guess_window_seconds, tz=dt.timezone.utc)
-
-
-def note_miss(request) -> None:
-    """Count one miss; the window starts at the first miss and the count lapses with it."""
-    count_key, since_key = _client_key(request)
-    window = INSPECTION_RULES.code_guess_window_seconds
-    cache.add(since_key, time.time(), window)
-    cache.add(count_key, 0, window)
-    try:
-        cache.incr(count_key)
-    except ValueError:  # lapsed between add and incr
-        cache.set(count_key, 1, window)
+# Misses here are counted apart from the evidence page's.
+GUESSES = GuessCounter("inspection-code")
 
 
 def _too_many(request, until: dt.datetime):
@@ -63,13 +38,13 @@ def _too_many(request, until: dt.datetime):
 
 
 def _miss(request, code_text: str):
-    note_miss(request)
+    GUESSES.note_miss(request)
     return render(request, TEMPLATE, {"error": NOT_FOUND, "code_text": code_text[:40]}, status=404)
 
 
 def _found(request, code: str):
     """The live visit for `code`, or a response: 429 while blocked, the plain answer on a miss."""
-    until = blocked_until(request)
+    until = GUESSES.blocked_until(request)
     if until is not None:
         return None, _too_many(request, until)
     inspection = codes.lookup(code)

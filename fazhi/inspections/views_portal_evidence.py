@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -24,29 +23,12 @@ from .forms_rectification import EvidenceCodeForm, EvidenceForm
 from .models import Inspection, RectificationItem
 from .rectification import OPEN_ITEM_STATUSES, find_visit_by_code, open_opinions_for_visit, submit_evidence
 from .rules import INSPECTION_RULES
+from .throttle import GuessCounter
 
 SESSION_KEY = "inspections.evidence_visit"
-# Distinct from the other portal pages' counters: a miss here does not spend the allowance of the code page.
-GUESS_PREFIX = "evidence-guess:"
+# Misses here are counted apart from the code page's: they do not spend its allowance.
+GUESSES = GuessCounter("evidence-code")
 form_methods = require_http_methods(["GET", "POST"])
-
-
-def _guess_key(request) -> str:
-    return GUESS_PREFIX + request.META.get("REMOTE_ADDR", "")
-
-
-def _too_many_misses(request) -> bool:
-    return (cache.get(_guess_key(request)) or 0) >= INSPECTION_RULES.code_guesses_allowed
-
-
-def _count_miss(request) -> None:
-    key, window = _guess_key(request), INSPECTION_RULES.code_guess_window_seconds
-    if cache.add(key, 1, timeout=window):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
 
 
 def _throttled(request):
@@ -61,13 +43,13 @@ def _session_visit(request) -> Inspection | None:
 
 @form_methods
 def evidence_start(request):
-    if _too_many_misses(request):
+    if GUESSES.blocked_until(request) is not None:
         return _throttled(request)
     form = EvidenceCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         visit = find_visit_by_code(form.cleaned_data["code"])
         if visit is None:
-            _count_miss(request)
+            GUESSES.note_miss(request)
             form.add_error("code", "检查码不正确，请核对执法人员出示的检查码后重新输入。")
         elif not open_opinions_for_visit(visit).exists():
             form.add_error("code", "该次检查没有正在整改中的卫生监督意见书，无需提交整改材料。")

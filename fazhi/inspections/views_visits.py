@@ -15,9 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fazhi.core.form_views import save_form
 from fazhi.core.listing import ScopedListView
-from fazhi.core.permissions import visible_or_404
+from fazhi.core.permissions import acting_bureau, visible_or_404
 from fazhi.entities.models import Entity
-from fazhi.entities.services import home_bureau
 
 from . import codes, visits
 from .choices import InspectionStatus
@@ -130,7 +129,7 @@ def visit_detail(request, pk):
 @form_methods
 def visit_plan(request):
     visits.ensure_role(request.user, INSPECTOR_ROLES, "安排监督检查")
-    bureau = home_bureau(request.user)
+    bureau = acting_bureau(request.user)
     entities = Entity.objects.writable_by(request.user).filter(organisation=bureau)
     initial = {"entity": request.GET.get("entity")} if request.GET.get("entity", "").isdigit() else {}
     form = VisitForm(request.POST or None, bureau=bureau, entities=entities, initial=initial)

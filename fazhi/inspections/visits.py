@@ -16,9 +16,9 @@ from fazhi.core.audit import record_create, record_event, record_update, snapsho
 from fazhi.core.certificates import may_enforce
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import User
+from fazhi.core.permissions import acting_bureau
 from fazhi.entities.models import Entity
 from fazhi.entities.permissions import ensure_role
-from fazhi.entities.services import home_bureau
 
 from .caps import cap_count, over_cap
 from .choices import InspectionStatus, ItemStatus
@@ -150,7 +150,7 @@ def plan_visit(*, actor, entity: Entity, reason: str, window_start: dt.date, win
     """Plan a visit to an entity of the actor's bureau. A visit over the annual cap that is not case-driven is
     saved marked `over_cap` and waits for a leader's approval before it can be registered."""
     ensure_role(actor, INSPECTOR_ROLES, "安排监督检查")
-    bureau = home_bureau(actor)
+    bureau = acting_bureau(actor)
     _check_entity(actor, entity, bureau)
     _check_window(window_start, window_end)
     items = _check_items(items, bureau)
