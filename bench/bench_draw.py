@@ -31,6 +31,7 @@ def read_entity_pool(size: int) -> tuple[list[dict], float, int]:
 
     from fazhi.entities.choices import EntityStatus
     from fazhi.entities.models import Domain, Entity
+    from fazhi.inspections.draws import entity_pool
 
     plan_domains = set(Domain.objects.values_list("pk", flat=True))  # a plan over every domain
     bureaus, total = [], 0
@@ -40,22 +41,10 @@ def read_entity_pool(size: int) -> tuple[list[dict], float, int]:
         total += row["n"]
         if total >= size:
             break
-    from fazhi.inspections.models import Recusal
-
     start = time.perf_counter()
     scope = Entity.objects.filter(organisation_id__in=bureaus, status=EntityStatus.OPERATING,
                                   domains__in=plan_domains).distinct()
-    rows = list(scope.values_list("pk", "credit_grade", "is_key_supervision").order_by("pk")[:size])
-    domains, recused = defaultdict(set), defaultdict(set)
-    for entity_id, domain in Entity.domains.through.objects.filter(entity__in=scope.values("pk")).values_list(
-            "entity_id", "domain_id"):
-        if domain in plan_domains:
-            domains[entity_id].add(domain)
-    for entity_id, officer_id in Recusal.objects.filter(is_active=True, entity__in=scope.values("pk")).values_list(
-            "entity_id", "officer_id"):
-        recused[entity_id].add(officer_id)
-    pool = [{"id": pk, "grade": grade, "key": key, "domains": sorted(domains[pk]), "recused": sorted(recused[pk])}
-            for pk, grade, key in rows]
+    pool = entity_pool(scope, plan_domains, limit=size)
     seconds = time.perf_counter() - start
     return pool, seconds, len(bureaus)
 

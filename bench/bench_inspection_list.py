@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import random
-import statistics
 from urllib.parse import urlencode
 
-from bench_entity_list import count_queries, explain, percentile, timed_requests
+import list_timing
 from province import BENCH_DAY, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
 
 SEARCHES = ("诊所", "美发", "宾馆", "人民医院", "卫生室", "幼儿园", "酒店", "kp", "有限公司", "理发店", "药店", "游泳")
@@ -45,28 +44,10 @@ def combinations(rng: random.Random, count: int) -> list[str]:
 
 
 def run_viewer(label: str, user, urls: list[str], show_plan: bool) -> bool:
-    from django.test import Client
-
     from fazhi.inspections.models import Inspection
 
-    client = Client()
-    client.force_login(user)
-    visible = Inspection.objects.visible_to(user).count()
-    queries = count_queries(client, urls)
-    times = timed_requests(client, urls)
-    ms = [t for t, _ in times]
-    p95 = percentile(ms, 0.95)
-    counts = [queries[url][0] for url in urls]
-    print(f"\n{label}（可见 {visible:,} 次监督检查）：{len(ms)} 次请求")
-    print(f"  p50 {statistics.median(ms):.0f} ms，p95 {p95:.0f} ms，max {max(ms):.0f} ms"
-          f"（目标 p95 ≤ {TARGET_P95_MS} ms：{'达到' if p95 <= TARGET_P95_MS else '未达到'}）")
-    print(f"  每次请求查询数：{min(counts)}–{max(counts)}")
-    slowest = sorted({url: t for t, url in times}.items(), key=lambda item: -item[1])[:3]
-    for url, t in slowest:
-        print(f"  最慢：{t:.0f} ms  {url}  （最慢的一条查询 {queries[url][1]:.0f} ms）")
-    if show_plan:
-        explain(client, slowest[0][0])
-    return p95 <= TARGET_P95_MS
+    visible = f"{Inspection.objects.visible_to(user).count():,} 次监督检查"
+    return list_timing.run_viewer(label, user, urls, show_plan, visible=visible, target_ms=TARGET_P95_MS)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -139,20 +139,22 @@ def scope_entities(plan: InspectionPlan):
     return entities.distinct()
 
 
-def build_entity_pool(plan: InspectionPlan) -> list[dict]:
-    plan_domains = set(plan.domains.values_list("pk", flat=True))
-    scope = scope_entities(plan)
-    rows = list(scope.values_list("pk", "credit_grade", "is_key_supervision").order_by("pk"))
-    domains, recused = defaultdict(set), defaultdict(set)
-    for entity_id, domain in Entity.domains.through.objects.filter(entity__in=scope.values("pk")).values_list(
-            "entity_id", "domain_id"):
-        if domain in plan_domains:
-            domains[entity_id].add(domain)
+def entity_pool(scope, plan_domains: set[str], *, limit: int | None = None) -> list[dict]:
+    """The pool `run_draw` takes, for the entities of `scope` (ordered by id, the first `limit` if given): each
+    with its grade, key flag, the plan's domains it falls under (read from `domain_codes`) and its recusals."""
+    rows = scope.values_list("pk", "credit_grade", "is_key_supervision", "domain_codes").order_by("pk")
+    rows = list(rows[:limit] if limit is not None else rows)
+    recused = defaultdict(set)
     for entity_id, officer_id in Recusal.objects.filter(is_active=True, entity__in=scope.values("pk")).values_list(
             "entity_id", "officer_id"):
         recused[entity_id].add(officer_id)
-    return [{"id": pk, "grade": grade, "key": key, "domains": sorted(domains[pk]), "recused": sorted(recused[pk])}
-            for pk, grade, key in rows]
+    return [{"id": pk, "grade": grade, "key": key, "domains": sorted(set(codes.split()) & plan_domains),
+             "recused": sorted(recused[pk])}
+            for pk, grade, key, codes in rows]
+
+
+def build_entity_pool(plan: InspectionPlan) -> list[dict]:
+    return entity_pool(scope_entities(plan), set(plan.domains.values_list("pk", flat=True)))
 
 
 def staff_organisations(bureau: Organisation):
