@@ -3,6 +3,7 @@ visits excepted [P]). Used when a visit is planned, by hand or by a draw."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from .models import Inspection
@@ -24,17 +25,34 @@ class CapCount:
                 f"各级合计{self.in_all}次（上限{INSPECTION_RULES.annual_cap_total}次）")
 
 
-def cap_count(entity, bureau, year: int, *, exclude_pk=None) -> CapCount:
-    """How many visits the cap counts for `entity` in `year`, at `bureau`'s level and in all."""
-    visits = Inspection.objects.filter(entity=entity).in_year(year).counted_against_cap()
+NO_VISITS = CapCount(at_level=0, in_all=0)
+
+
+def cap_counts(entity_ids, bureau, year: int, *, exclude_pk=None) -> dict[int, CapCount]:
+    """How many visits the cap counts in `year` for each of `entity_ids`, at `bureau`'s level and in all, in one
+    query (a draw plans hundreds of visits at once); entities without one are left out."""
+    visits = Inspection.objects.filter(entity_id__in=entity_ids).in_year(year).counted_against_cap()
     if exclude_pk is not None:
         visits = visits.exclude(pk=exclude_pk)
-    levels = list(visits.values_list("organisation__region__level", flat=True))
-    return CapCount(at_level=sum(1 for level in levels if level == bureau.region.level), in_all=len(levels))
+    at_level, in_all = Counter(), Counter()
+    for entity_id, level in visits.values_list("entity_id", "organisation__region__level"):
+        in_all[entity_id] += 1
+        at_level[entity_id] += level == bureau.region.level
+    return {entity_id: CapCount(at_level=at_level[entity_id], in_all=n) for entity_id, n in in_all.items()}
+
+
+def cap_count(entity, bureau, year: int, *, exclude_pk=None) -> CapCount:
+    """How many visits the cap counts for `entity` in `year`, at `bureau`'s level and in all."""
+    return cap_counts([entity.pk], bureau, year, exclude_pk=exclude_pk).get(entity.pk, NO_VISITS)
+
+
+def goes_over(count: CapCount, reason: str) -> bool:
+    """Whether one more visit for `reason` goes over the cap, given the visits counted (case-driven never do)."""
+    return not is_case_driven(reason) and count.reached
 
 
 def over_cap(entity, bureau, day: dt.date, reason: str, *, exclude_pk=None) -> bool:
-    """Whether one more visit for `reason` on `day` would go over the cap (case-driven visits never do)."""
+    """Whether one more visit for `reason` on `day` would go over the cap."""
     if is_case_driven(reason):
         return False
-    return cap_count(entity, bureau, day.year, exclude_pk=exclude_pk).reached
+    return goes_over(cap_count(entity, bureau, day.year, exclude_pk=exclude_pk), reason)

@@ -29,14 +29,14 @@ from django.db import transaction
 from django.db.models import Q
 
 from fazhi.core.audit import PendingEvent, record_event, record_events, snapshot
-from fazhi.core.certificates import may_enforce
+from fazhi.core.bulk import bulk_insert
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import EnforcementCertificate, Organisation, User
 from fazhi.core.workflow import TransitionRefused
 from fazhi.entities.choices import EntityStatus
 from fazhi.entities.models import Entity
 
-from .caps import over_cap
+from .caps import NO_VISITS, cap_counts, goes_over
 from .choices import ItemStatus, VisitReason
 from .items import ensure_own, ensure_planner
 from .models import Draw, Inspection, InspectionItem, InspectionOfficer, InspectionPlan, Recusal
@@ -213,31 +213,53 @@ def _items_by_domain(items) -> dict[str, list[InspectionItem]]:
     return grouped
 
 
+def _team_certificates(officer_ids, day) -> dict[tuple, int]:
+    """(officer, domain) → the certificate `may_enforce` would name on `day`, for all of them in one query."""
+    found: dict[tuple, int] = {}
+    valid = EnforcementCertificate.objects.filter(holder_id__in=officer_ids).valid_on(day)
+    for holder_id, domain, certificate_id in valid.values_list("holder_id", "domains__code", "pk"):
+        found.setdefault((holder_id, domain), certificate_id)  # the first in the certificates' own order
+    return found
+
+
 def _plan_visits(plan: InspectionPlan, draw: Draw, domains_of: dict, actor) -> None:
-    """One planned visit per picked entity, with its items and team, each audited."""
+    """One planned visit per picked entity, with its items and team, each audited; in a fixed number of
+    queries however many entities were picked."""
     published = InspectionItem.objects.filter(status=ItemStatus.PUBLISHED)
     listed = _items_by_domain(published.filter(pk__in=plan.item_list.all()))
     whole_list = _items_by_domain(published.filter(organisation_id=plan.organisation_id))
-    entities = Entity.objects.in_bulk([row["entity"] for row in draw.result])
-    officers = User.objects.in_bulk([pk for row in draw.result for pk in row["team"]])
-    pending = []
-    for row in draw.result:
-        entity, domains = entities[row["entity"]], domains_of[row["entity"]]
-        inspection = Inspection.objects.create(
-            organisation_id=plan.organisation_id, entity=entity, reason=row["reason"], plan=plan, draw=draw,
-            campaign_id=plan.campaign_id, window_start=plan.starts_on, window_end=plan.ends_on, created_by=actor,
-            over_cap=over_cap(entity, plan.organisation, plan.starts_on, row["reason"]),
-        )
+    entities = Entity.objects.in_bulk([row["entity"] for row in draw.result])  # each visit's name says its entity
+    counted = cap_counts(list(entities), plan.organisation, plan.starts_on.year)
+    certificates = _team_certificates({pk for row in draw.result for pk in row["team"]}, plan.starts_on)
+    visits = [
+        Inspection(organisation_id=plan.organisation_id, entity=entities[row["entity"]], reason=row["reason"],
+                   plan=plan, draw=draw, campaign_id=plan.campaign_id, window_start=plan.starts_on,
+                   window_end=plan.ends_on, created_by=actor, over_cap=goes_over(counted.get(row["entity"], NO_VISITS), row["reason"]))
+        for row in draw.result
+    ]
+    bulk_insert(Inspection, visits, with_ids=True)
+    items_of, team_of, links, members = {}, {}, [], []
+    for inspection, row in zip(visits, draw.result):
+        domains = domains_of[row["entity"]]
         items = [i for d in domains for i in listed.get(d, [])] or [i for d in domains for i in whole_list.get(d, [])]
-        inspection.items.set(items)
-        InspectionOfficer.objects.bulk_create(
-            InspectionOfficer(inspection=inspection, officer_id=pk, is_lead=n == 0,
-                              certificate=may_enforce(officers[pk], domains[0], plan.starts_on).certificate)
-            for n, pk in enumerate(row["team"])
-        )
-        pending.append(PendingEvent(AuditAction.CREATE, inspection, after=snapshot(inspection),
-                                    detail={"draw": draw.pk, "team": row["team"]}))
-    record_events(pending, actor=actor)
+        items_of[inspection.pk], team_of[inspection.pk] = items, row["team"]
+        links += [Inspection.items.through(inspection_id=inspection.pk, inspectionitem_id=i.pk) for i in items]
+        members += [InspectionOfficer(inspection=inspection, officer_id=pk, is_lead=n == 0,
+                                      certificate_id=certificates.get((pk, domains[0])))
+                    for n, pk in enumerate(row["team"])]
+    Inspection.items.through.objects.bulk_create(links)
+    InspectionOfficer.objects.bulk_create(members)
+    record_events((PendingEvent(AuditAction.CREATE, inspection, after=_created(inspection, items_of, team_of),
+                                detail={"draw": draw.pk, "team": row["team"]})
+                   for inspection, row in zip(visits, draw.result)), actor=actor)
+
+
+def _created(inspection: Inspection, items_of: dict, team_of: dict) -> dict:
+    """The visit's snapshot as `snapshot()` takes it, its many-to-many ids from what was just written."""
+    after = snapshot(inspection, [f.name for f in Inspection._meta.concrete_fields])
+    after["items"] = sorted(str(i.pk) for i in items_of[inspection.pk])
+    after["officers"] = sorted(str(pk) for pk in team_of[inspection.pk])
+    return after
 
 
 # ---- checking a draw ---------------------------------------------------------------------------------------

@@ -325,11 +325,6 @@ def lead_department(tasks: list[ExternalTask]) -> str:
     return min(items, key=lambda d: (-len(items[d]), order[d]))
 
 
-def windows_overlap(a_start: dt.date, a_end: dt.date, b_start: dt.date, b_end: dt.date) -> bool:
-    """Inclusive windows: sharing a single day is an overlap."""
-    return a_start <= b_end and b_start <= a_end
-
-
 def group_tasks(tasks: list[ExternalTask]) -> list[list[ExternalTask]]:
     """Groups of one entity's tasks that share a day and come from at least two departments.
 

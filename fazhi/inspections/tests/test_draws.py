@@ -397,3 +397,32 @@ def test_the_demo_publishes_a_list_and_draws_each_county_plan_once(db, settings)
         assert all(not row["shortfall"] for row in draw.result)
     assert load_demo_plans().count("新公布检查事项0项") == 2 and Draw.objects.count() == 2
     assert verify_chain().intact
+
+
+def test_a_draw_plans_its_visits_in_the_same_number_of_queries_however_many_it_picks(section_head, kaiping, bureaus,
+                                                                                   published_items):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        fi.certified_officer(bureaus["kaiping_institute"], "public_place", full_name=f"执法{n}")
+    counts = []
+    for size in (3, 12):
+        Entity.objects.filter(organisation=kaiping).update(status="suspended")  # only this round's entities
+        for _ in range(size):
+            place(kaiping, "C")
+        plan = make_plan(section_head, name=f"抽查{size}")
+        with CaptureQueriesContext(connection) as queries:
+            draw = draws.draw_plan(plan, actor=section_head)
+        assert len(draw.result) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_a_drawn_visit_is_audited_as_it_is_stored(section_head, pool):
+    from fazhi.core.audit import snapshot
+
+    draw = draws.draw_plan(make_plan(section_head), actor=section_head)
+    for visit in Inspection.objects.filter(draw=draw):
+        event = AuditEvent.objects.get(object_type="inspections.inspection", object_id=str(visit.pk), action="create")
+        assert event.after == json.loads(json.dumps(snapshot(visit), default=str))
