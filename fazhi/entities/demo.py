@@ -54,6 +54,13 @@ DEMO_COUNTIES = (
 )
 
 
+def demo_bureaus() -> list[Organisation]:
+    """The bureaus of the demo counties that exist, in the order of DEMO_COUNTIES: what later demo steps fill."""
+    found = {b.region.code: b for b in Organisation.objects.bureaus().select_related("region")
+             .filter(region__code__in=[d.region_code for d in DEMO_COUNTIES])}
+    return [found[d.region_code] for d in DEMO_COUNTIES if d.region_code in found]
+
+
 def load_demo_entities(*, today: dt.date | None = None, count: int = ENTITIES_PER_COUNTY) -> str:
     """Load each demo county's entities (those not there yet) and say what was added."""
     today = today or timezone.localdate()

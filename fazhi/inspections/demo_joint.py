@@ -13,16 +13,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from fazhi.core.demo import DemoStep, register_demo_step
-from fazhi.core.models import Organisation
 from fazhi.core.services import ensure_system_account
 from fazhi.entities.choices import EntityStatus
+from fazhi.entities.demo import demo_bureaus
 from fazhi.entities.models import Entity
 
 from .choices import Department, InspectionStatus
 from .joint import JOINT_LIMITS, TaskInput, merge_joint_visits, save_tasks
 from .models import ExternalTask, Inspection
 
-DEMO_COUNTIES = ("440783", "371002")
 DEMO_PREFIX = "DEMO-"
 ENTITIES_PER_COUNTY = 3
 MARKET_ITEMS = ("营业执照公示情况", "食品经营许可证及有效期", "明码标价执行情况")
@@ -61,10 +60,7 @@ def _tasks(targets, year: int) -> list[TaskInput]:
 def load_demo_joint(*, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     actor, lines = ensure_system_account(), []
-    for code in DEMO_COUNTIES:
-        bureau = Organisation.objects.bureaus().filter(region__code=code).first()
-        if bureau is None:
-            continue
+    for bureau in demo_bureaus():
         with transaction.atomic():
             if not ExternalTask.objects.filter(organisation=bureau, external_id__startswith=DEMO_PREFIX).exists():
                 targets = _targets(bureau, today)

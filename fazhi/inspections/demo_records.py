@@ -14,12 +14,12 @@ from django.utils import timezone
 
 from fazhi.core.demo import DemoStep, register_demo_step
 from fazhi.core.workflow import TransitionRefused
+from fazhi.entities.demo import demo_bureaus
 
 from .choices import InspectionStatus, ItemResult, RecordStatus
 from .models import Inspection, OnSiteRecord
 from .records import ItemResultInput, RecordInput, save_record, sign_record
 
-DEMO_REGION_CODES = ("440783", "371002")
 RECORDS_PER_COUNTY = 3
 FINDING = ("部分从业人员未能出示有效健康合格证明。", "《公共场所卫生管理条例》第七条")
 
@@ -48,10 +48,10 @@ def _demo_input(inspection: Inspection, index: int) -> RecordInput:
 
 def load_demo_records() -> str:
     lines = []
-    for code in DEMO_REGION_CODES:
-        have = OnSiteRecord.objects.filter(organisation__region__code=code, status=RecordStatus.SIGNED).count()
+    for bureau in demo_bureaus():
+        have = OnSiteRecord.objects.filter(organisation=bureau, status=RecordStatus.SIGNED).count()
         wanted = max(RECORDS_PER_COUNTY - have, 0)  # a second run signs no more than the first left to sign
-        visits = (Inspection.objects.filter(organisation__region__code=code, status=InspectionStatus.REGISTERED,
+        visits = (Inspection.objects.filter(organisation=bureau, status=InspectionStatus.REGISTERED,
                                             record__isnull=True, window_start__lte=timezone.localdate())
                   .select_related("entity", "organisation").order_by("window_start", "id")[:wanted])
         signed = 0
@@ -67,7 +67,7 @@ def load_demo_records() -> str:
                 continue  # a demo visit the rules do not let this officer record: leave it as it is
             signed += 1
         if signed:
-            lines.append(f"区划{code}签署现场笔录{signed}份")
+            lines.append(f"{bureau.name}签署现场笔录{signed}份")
     return "；".join(lines) or "没有已亮码的演示检查，未生成现场笔录"
 
 

@@ -17,9 +17,9 @@ from fazhi.core.audit import PendingEvent, record_events, snapshot
 from fazhi.core.certificates import may_enforce
 from fazhi.core.choices import AuditAction
 from fazhi.core.demo import DemoStep, register_demo_step
-from fazhi.core.models import Organisation
 from fazhi.core.services import ensure_system_account
 from fazhi.entities.choices import EntityStatus
+from fazhi.entities.demo import demo_bureaus
 from fazhi.entities.models import Entity
 
 from .choices import InspectionStatus as S
@@ -31,7 +31,6 @@ from .status import INSPECTION_MACHINE
 from .visits import eligible_officers, published_items
 
 SEED = 20260301
-DEMO_REGION_CODES = ("440783", "371002")
 # (code, domain, title, content, method, legal basis): created only for a bureau with no published item.
 FALLBACK_ITEMS = (
     ("DEMO-GG-01", "public_place", "卫生许可证持证及公示情况", "查验公共场所卫生许可证是否在有效期内并在醒目位置公示。",
@@ -57,10 +56,7 @@ def load_demo_visits(*, today: dt.date | None = None) -> str:
     lines = []
     with transaction.atomic():
         actor = ensure_system_account()
-        for index, code in enumerate(DEMO_REGION_CODES):
-            bureau = Organisation.objects.bureaus().filter(region__code=code).first()
-            if bureau is None:
-                continue
+        for index, bureau in enumerate(demo_bureaus()):
             events: list[PendingEvent] = []
             added = _county(bureau, actor, random.Random(SEED + index), today, events)
             record_events(events, actor=actor)
