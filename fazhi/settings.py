@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "fazhi.core",
     "fazhi.entities",
     "fazhi.inspections",
+    "fazhi.laws",
+    "fazhi.cases",
     "fazhi.portal",
 ]
 

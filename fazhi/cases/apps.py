@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "fazhi.cases"
+    label = "cases"
+    verbose_name = "行政处罚"

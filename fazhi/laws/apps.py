@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LawsConfig(AppConfig):
+    name = "fazhi.laws"
+    label = "laws"
+    verbose_name = "法律法规库"
