@@ -32,6 +32,10 @@ class CaseRules:
     # the time limit (第六十条); warnings at 60 and 80 days (DOMAIN.md, "Early warnings")
     decision_limit_days: int = 90
     decision_warning_days: tuple = (60, 80)
+    # collective deliberation (第五十七条第二款): the bureau's leaders, at least this many [M]
+    deliberation_min_attendees: int = 3
+    # extension of the 90-day limit: days per approval [P; 卫生健康行政处罚程序规定 article not found]
+    extension_max_days: int = 30
     # prior notice and hearing (第四十四、四十五、六十三、六十四条)
     statement_window_workdays: int = 3  # [M]
     hearing_request_days: int = 5  # [L §64(1)]

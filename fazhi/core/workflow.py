@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from .audit import record_event
+from .audit import record_event, snapshot
 from .choices import AuditAction
 
 Guard = Callable[[models.Model, dict], "str | None"]
@@ -60,7 +60,9 @@ class StateMachine:
         return self.labels.get(state, state)
 
     def refusal(self, obj: models.Model, transition: Transition, actor, context: dict) -> str | None:
-        """Why `actor` may not fire `transition` on `obj` now, or None if they may."""
+        """Why `actor` may not fire `transition` on `obj` now, or None if they may. Guards find the actor in the
+        context under "actor"."""
+        context.setdefault("actor", actor)
         state = getattr(obj, self.status_field)
         if state not in transition.sources:
             return f"当前状态为“{self.state_label(state)}”，不能执行“{transition.label}”。"
@@ -94,7 +96,12 @@ class StateMachine:
             message = self.refusal(locked, transition, actor, context)
             if message:
                 raise TransitionRefused(message)
-            before = getattr(locked, self.status_field)
+            # Fields the move sets (a number, a date) are written with the status and audited in the same event.
+            changes = context.get("changes") or {}
+            before = {self.status_field: getattr(locked, self.status_field),
+                      **{k: v for k, v in snapshot(locked, changes).items()}}
+            for name, value in changes.items():
+                setattr(locked, name, value)
             if transition.effect is not None:
                 transition.effect(locked, context)
             setattr(locked, self.status_field, transition.target)
@@ -103,8 +110,8 @@ class StateMachine:
                 actor=actor,
                 action=AuditAction.TRANSITION,
                 obj=locked,
-                before={self.status_field: before},
-                after={self.status_field: transition.target},
+                before=before,
+                after={self.status_field: transition.target, **snapshot(locked, changes)},
                 detail=self.event_detail(transition, note),
             )
         for f in locked._meta.concrete_fields:

@@ -44,6 +44,8 @@ class Case(ScopedModel):
                                          on_delete=models.PROTECT, related_name="+")
     penalty_provision = models.ForeignKey("laws.Provision", verbose_name="处罚依据", null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+")
+    provision_broken_cited = models.CharField("违反条款（原文引用）", max_length=200, blank=True)
+    penalty_provision_cited = models.CharField("处罚依据（原文引用）", max_length=200, blank=True)
     act_ended_on = models.DateField("违法行为终了日期", null=True, blank=True,
                                     help_text="追责时效与新旧法适用均自此日判断（行政处罚法第三十六条、第三十七条）。")
     harms_life_or_health = models.BooleanField("涉及公民生命健康安全且有危害后果", default=False,

@@ -17,6 +17,14 @@ class Violation(models.Model):
                                          related_name="violations_broken")
     penalty_provision = models.ForeignKey("laws.Provision", verbose_name="处罚依据", on_delete=models.PROTECT,
                                           related_name="violations_punished")
+    provision_broken_cited = models.CharField(
+        "违反条款（原文引用）", max_length=200, blank=True,
+        help_text="照录引用原文，如“传染病防治法第三十条、第三十七条”；引用多条时，“违反条款”关联其中第一条。")
+    penalty_provision_cited = models.CharField(
+        "处罚依据（原文引用）", max_length=200, blank=True, help_text="照录引用原文；引用多条时，“处罚依据”关联其中第一条。")
+    penalty_text = models.CharField(
+        "罚则内容（原文）", max_length=300, blank=True,
+        help_text="照录罚则所列的处理和处罚及其适用条件；“处罚种类”只存 PenaltyKind 代码。")
     penalty_kinds = models.CharField("处罚种类", max_length=300, help_text="PenaltyKind 代码，以空格分隔。")
     fine_min = models.DecimalField("罚款下限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
     fine_max = models.DecimalField("罚款上限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
