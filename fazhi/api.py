@@ -13,6 +13,7 @@ from fazhi.core.api import auth_methods, router as core_router
 from fazhi.core.permissions import NOT_VISIBLE
 from fazhi.entities.api import router as entities_router
 from fazhi.inspections.api import router as inspections_router
+from fazhi.laws.api import router as laws_router
 
 # Model field names that the API spells differently in its input.
 API_FIELD_NAMES = {"organisation": "organisation_id"}
@@ -45,6 +46,7 @@ api = NinjaAPI(
 api.add_router("/core/", core_router)
 api.add_router("/entities/", entities_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/laws/", laws_router)
 
 
 def field_errors(error: ModelValidationError) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("entities/", include("fazhi.entities.urls")),
     path("inspections/", include("fazhi.inspections.urls")),
     path("portal/inspections/", include("fazhi.inspections.urls_portal")),
+    path("laws/", include("fazhi.laws.urls")),
     path("accounts/", include("fazhi.core.urls_accounts")),
     path("portal/", include("fazhi.portal.urls")),
     path("api/v1/", api.urls),

@@ -17,3 +17,11 @@ class VersionStatus(models.TextChoices):
     IN_FORCE = "in_force", "现行有效"
     SUPERSEDED = "superseded", "已被修订"
     REPEALED = "repealed", "已废止"
+
+
+def level_rank():
+    """An expression ranking 效力层级 from law down (the order LawLevel declares), for sorting lists."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    return Case(*(When(level=value, then=Value(rank)) for rank, value in enumerate(LawLevel.values)),
+                default=Value(len(LawLevel.values)), output_field=IntegerField())

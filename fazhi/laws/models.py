@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from .choices import LawLevel, VersionStatus
+from .querysets import LawQuerySet, LawVersionQuerySet, ProvisionQuerySet
 
 
 class Law(models.Model):
@@ -20,6 +21,8 @@ class Law(models.Model):
     short_title = models.CharField("简称", max_length=60, unique=True, help_text="引用时的名称，如“行政处罚法”。")
     level = models.CharField("效力层级", max_length=20, choices=LawLevel.choices)
     issuer = models.CharField("制定机关", max_length=200, blank=True)
+
+    objects = LawQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "法律法规"
@@ -46,6 +49,8 @@ class LawVersion(models.Model):
                                     on_delete=models.PROTECT, related_name="+", editable=False)
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
 
+    objects = LawVersionQuerySet.as_manager()
+
     class Meta:
         verbose_name = verbose_name_plural = "法律法规版本"
         ordering = ["law", "-effective_from"]
@@ -57,12 +62,22 @@ class LawVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.law.short_title}（{self.version_label}）"
 
+    def in_force_on(self, day) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+    @property
+    def is_current(self) -> bool:
+        """Neither superseded nor repealed (it may still await its effective date)."""
+        return self.status == VersionStatus.IN_FORCE and self.effective_to is None
+
 
 class Provision(models.Model):
     """One citable unit of a version: an article (条), or a paragraph (款) or item (项) within it.
 
     `paragraph` and `item` are 0 for the whole article (or the whole paragraph); a citation such as
-    基本医疗卫生与健康促进法第九十九条第一款 is (article 99, paragraph 1, item 0).
+    基本医疗卫生与健康促进法第九十九条第一款 is (article 99, paragraph 1, item 0). Paragraph rows exist only for
+    articles of several paragraphs; the items of a single-paragraph article have paragraph 0, as they are
+    cited (人口与计划生育法第四十条第（一）项 is (40, 0, 1)). `citations.resolve` accepts either way of citing.
     """
 
     version = models.ForeignKey(LawVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="provisions")
@@ -72,6 +87,8 @@ class Provision(models.Model):
     item = models.PositiveSmallIntegerField("项", default=0)
     text = models.TextField("条文")
     sort_order = models.PositiveIntegerField("排序", default=0)
+
+    objects = ProvisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "条款"
@@ -84,3 +101,13 @@ class Provision(models.Model):
         from .citations import provision_label
 
         return provision_label(self)
+
+    @property
+    def anchor(self) -> str:
+        """The id of this provision in its version's article tree: a58, a58-p1, a58-p1-i2, a40-i1."""
+        out = f"a{self.article}"
+        if self.paragraph:
+            out += f"-p{self.paragraph}"
+        if self.item:
+            out += f"-i{self.item}"
+        return out
