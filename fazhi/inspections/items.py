@@ -41,12 +41,23 @@ def _legal_basis_given(item: InspectionItem, context) -> str | None:
     return None if item.legal_basis.strip() else "检查事项须写明检查依据（法律、法规、规章及条款）方可公布。"
 
 
+def _legal_basis_exists(item: InspectionItem, context) -> str | None:
+    """Every cited article of a text the law library holds must exist in it: a wrong or repealed article is
+    refused before the item reaches the portal."""
+    from fazhi.laws.links import broken_citations
+
+    broken = broken_citations(item.legal_basis)
+    if broken:
+        return f"检查依据中的{'、'.join(broken)}在法律法规库中不存在，请核对条文序号后再公布。"
+    return None
+
+
 ITEM_MACHINE = StateMachine(
     name="inspection_item",
     labels=dict(ItemStatus.choices),
     transitions=[
         Transition("publish", "公布", (ItemStatus.DRAFT, ItemStatus.WITHDRAWN), ItemStatus.PUBLISHED,
-                   frozenset(PLANNER_ROLES), guards=(_legal_basis_given,), effect=_mark_published),
+                   frozenset(PLANNER_ROLES), guards=(_legal_basis_given, _legal_basis_exists), effect=_mark_published),
         Transition("withdraw", "停用", (ItemStatus.PUBLISHED,), ItemStatus.WITHDRAWN, frozenset(PLANNER_ROLES)),
     ],
 )

@@ -45,3 +45,20 @@ def link_citations(text: str, on: dt.date | None = None) -> SafeString:
         last = end
     out.append(escape(text[last:]))
     return mark_safe("".join(out))
+
+
+def broken_citations(text: str) -> list[str]:
+    """Citations in `text` of a law the library holds whose provision it does not hold (a wrong or repealed
+    article). Citations of texts not yet imported are not broken: the page shows them unlinked."""
+    from .citations import find_law, format_citation
+
+    titles = [name for pair in Law.objects.values_list("title", "short_title") for name in pair]
+    broken = []
+    for _start, _end, citation in find_citations(text or "", titles):
+        try:
+            find_law(citation.short_title)
+        except ValidationError:
+            continue
+        if provision_for(citation) is None:
+            broken.append(format_citation(citation))
+    return broken

@@ -61,6 +61,17 @@ def test_an_item_without_legal_basis_is_not_published(section_head, kaiping):
         items.publish_item(item, actor=section_head)
 
 
+def test_an_item_citing_an_article_the_library_lacks_is_not_published(section_head, kaiping, as_user):
+    wrong = fi.item(kaiping, published=False, legal_basis="《公共场所卫生管理条例》第九十九条；《公共场所卫生管理条例实施细则》第七条")
+    with pytest.raises(TransitionRefused, match="第九十九条.*不存在"):
+        items.publish_item(wrong, actor=section_head)
+    # a ministry rule not yet imported is not wrong, only unlinked; the loaded regulation's article is linked
+    right = fi.item(kaiping, published=False, legal_basis="《公共场所卫生管理条例》第八条；《公共场所卫生管理条例实施细则》第七条")
+    items.publish_item(right, actor=section_head)
+    page = as_user(section_head).get(reverse("inspections:item_detail", args=[right.pk])).content.decode()
+    assert 'class="citation"' in page and page.count('class="citation"') == 1
+
+
 def test_only_planners_write_the_list(officer, section_head):
     with pytest.raises(PermissionDenied):
         draft(officer)
