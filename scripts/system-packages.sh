@@ -4,6 +4,7 @@ set -euo pipefail
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui)  # the document tests open .docx in LibreOffice
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "安装浏览器测试所需的系统软件包：${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then

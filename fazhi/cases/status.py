@@ -97,9 +97,11 @@ def reviews_problem(case, context) -> str | None:
 
 
 def discretion_problem(case, context) -> str | None:
-    from .discretion import requires_reasons
+    """A fine within the penalty provision's range (第三十八条), and outside its band only with written reasons
+    (第三十四条)."""
+    from .discretion import fine_beyond_law, requires_reasons
 
-    return requires_reasons(case)
+    return fine_beyond_law(case) or requires_reasons(case)
 
 
 def actor_on_case(case, context) -> str | None:

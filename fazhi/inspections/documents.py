@@ -5,98 +5,22 @@ margins, the title centred in 宋体, the body in 仿宋 at 三号, the bureau a
 """
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from fazhi.core.numbering import issuing_bureau
+from fazhi.documents.layout import (
+    DOCX_CONTENT_TYPE, SIGN_LINE, TABLE_SIZE, chinese_ordinal, heading, labelled, new_document, paragraph, table,
+    to_bytes,
+)
 
 from .rules import REMEDY_LIMITS
 
-DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TITLE_FONT, BODY_FONT = "宋体", "仿宋"
-TITLE_SIZE, BODY_SIZE, TABLE_SIZE = Pt(22), Pt(16), Pt(12)  # 二号, 三号, 小四
-SIGN_LINE = "＿" * 8
-CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-# ---- layout -----------------------------------------------------------------------------------------------
-
-def _set_font(run, name: str, size, bold: bool = False) -> None:
-    """Name the font for Latin and East Asian text alike: Word picks CJK glyphs from w:eastAsia."""
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _new_document() -> Document:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    # GB/T 9704-2012 §5.2.1: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm (approximately).
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    return document
-
-
-def _paragraph(document, text: str = "", *, align=None, indent: bool = False, bold: bool = False,
-               font: str = BODY_FONT, size=BODY_SIZE):
-    paragraph = document.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
-    if text:
-        _set_font(paragraph.add_run(text), font, size, bold)
-    return paragraph
-
-
-def _labelled(document, label: str, value: str) -> None:
-    paragraph = _paragraph(document)
-    _set_font(paragraph.add_run(f"{label}："), BODY_FONT, BODY_SIZE, bold=True)
-    _set_font(paragraph.add_run(value or "—"), BODY_FONT, BODY_SIZE)
-
-
-def _heading(document, bureau_name: str, title: str, number: str) -> None:
-    _paragraph(document, bureau_name, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=TITLE_SIZE, bold=True)
-    _paragraph(document, title, align=WD_ALIGN_PARAGRAPH.CENTER, font=TITLE_FONT, size=TITLE_SIZE, bold=True)
-    _paragraph(document, number, align=WD_ALIGN_PARAGRAPH.RIGHT)
-
-
-def _table(document, header: list[str], rows: list[list[str]]) -> None:
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, header):
-        _set_font(cell.paragraphs[0].add_run(text), BODY_FONT, TABLE_SIZE, bold=True)
-    for values in rows:
-        for cell, text in zip(table.add_row().cells, values):
-            _set_font(cell.paragraphs[0].add_run(text or "—"), BODY_FONT, TABLE_SIZE)
-
-
-def _bytes(document) -> bytes:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def chinese_ordinal(n: int) -> str:
-    """一, 二, … 九十九: enough for the items of one document."""
-    tens, ones = divmod(n, 10)
-    if not tens:
-        return CHINESE_DIGITS[ones]
-    return f"{'' if tens == 1 else CHINESE_DIGITS[tens]}十{CHINESE_DIGITS[ones] if ones else ''}"
+# The layout now lives in fazhi.documents; the views and tests still take these two from here.
+__all__ = [
+    "DOCX_CONTENT_TYPE", "bodycam_line", "chinese_ordinal", "entity_line", "officers_line", "onsite_record_docx",
+    "remedy_sentence", "supervision_opinion_docx",
+]
 
 
 # ---- facts shared by both documents ------------------------------------------------------------------------
@@ -133,8 +57,8 @@ def bodycam_line(record) -> str:
 def onsite_record_docx(record) -> bytes:
     """The signed on-site record as a .docx."""
     inspection, entity = record.inspection, record.inspection.entity
-    document = _new_document()
-    _heading(document, issuing_bureau(record.organisation).name, "现场笔录", record.number)
+    document = new_document()
+    heading(document, issuing_bureau(record.organisation).name, "现场笔录", record.number)
     present = record.present_person + (f"（{record.present_person_title}）" if record.present_person_title else "")
     for label, value in (
         ("检查时间", _period(record.arrived_at, record.left_at)), ("检查地点", record.place),
@@ -142,31 +66,31 @@ def onsite_record_docx(record) -> bytes:
         ("检查事由", inspection.get_reason_display()), ("执法人员", officers_line(inspection)),
         ("在场人员", present),
     ):
-        _labelled(document, label, value)
-    _paragraph(document, "检查事项及结果：", bold=True)
+        labelled(document, label, value)
+    paragraph(document, "检查事项及结果：", bold=True)
     checks = record.checks.select_related("item").order_by("item__sort_order", "item__code")
-    _table(document, ["序号", "检查事项", "检查结果", "发现的问题", "违反的条款"], [
+    table(document, ["序号", "检查事项", "检查结果", "发现的问题", "违反的条款"], [
         [str(n), c.item.title, c.get_result_display(), c.finding, c.provision] for n, c in enumerate(checks, 1)
     ])
-    _labelled(document, "检查情况", record.summary)
-    _labelled(document, "执法记录仪", bodycam_line(record))
+    labelled(document, "检查情况", record.summary)
+    labelled(document, "执法记录仪", bodycam_line(record))
     files = list(record.files.all())
     if files:
-        _paragraph(document, "附件：", bold=True)
+        paragraph(document, "附件：", bold=True)
         for n, f in enumerate(files, 1):
-            _paragraph(document, f"{n}. {f.get_kind_display()} {f.original_name}（SHA-256：{f.sha256}）", size=TABLE_SIZE)
+            paragraph(document, f"{n}. {f.get_kind_display()} {f.original_name}（SHA-256：{f.sha256}）", size=TABLE_SIZE)
     _signatures(document, record)
-    return _bytes(document)
+    return to_bytes(document)
 
 
 def _signatures(document, record) -> None:
-    _paragraph(document)
-    _paragraph(document, f"被检查单位在场人员（签名）：{SIGN_LINE}　　年　月　日")
-    _paragraph(document, f"执法人员（签名）：{SIGN_LINE}　{SIGN_LINE}　　年　月　日")
+    paragraph(document)
+    paragraph(document, f"被检查单位在场人员（签名）：{SIGN_LINE}　　年　月　日")
+    paragraph(document, f"执法人员（签名）：{SIGN_LINE}　{SIGN_LINE}　　年　月　日")
     if record.signed_at:
         signed = timezone.localtime(record.signed_at)
-        _paragraph(document, f"本笔录由{record.signed_by}于{signed:%Y年%m月%d日%H时%M分}在系统中签名锁定。",
-                   size=TABLE_SIZE)
+        paragraph(document, f"本笔录由{record.signed_by}于{signed:%Y年%m月%d日%H时%M分}在系统中签名锁定。",
+                  size=TABLE_SIZE)
 
 
 # ---- 卫生监督意见书 ----------------------------------------------------------------------------------------------
@@ -175,25 +99,25 @@ def supervision_opinion_docx(opinion) -> bytes:
     """The 卫生监督意见书 with each thing to put right, its basis and its deadline."""
     inspection, entity = opinion.inspection, opinion.inspection.entity
     bureau = issuing_bureau(opinion.organisation)
-    document = _new_document()
-    _heading(document, bureau.name, "卫生监督意见书", opinion.number)
-    _paragraph(document, f"{entity_line(entity)}：")
-    _labelled(document, "地址", entity.address)
-    _paragraph(document, _visit_sentence(inspection), indent=True)
+    document = new_document()
+    heading(document, bureau.name, "卫生监督意见书", opinion.number)
+    paragraph(document, f"{entity_line(entity)}：")
+    labelled(document, "地址", entity.address)
+    paragraph(document, _visit_sentence(inspection), indent=True)
     for n, item in enumerate(opinion.items.all(), 1):
         basis = f"（依据：{item.provision}）" if item.provision else ""
-        _paragraph(document, f"{chinese_ordinal(n)}、{item.requirement}{basis}，整改期限：{item.deadline:%Y年%m月%d日}前。",
-                   indent=True)
-    _paragraph(document, "请你单位按上述意见逐项整改，在整改期限届满前将整改情况及相关材料报送本机关。", indent=True)
-    _paragraph(document, remedy_sentence(bureau), indent=True)
-    _paragraph(document)
-    _paragraph(document, bureau.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document, f"{opinion.issued_on:%Y年%m月%d日}", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document, "（印章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(document)
-    _paragraph(document, f"被监督单位签收人（签名）：{SIGN_LINE}　　年　月　日")
-    _paragraph(document, f"执法人员（签名）：{SIGN_LINE}　{SIGN_LINE}")
-    return _bytes(document)
+        paragraph(document, f"{chinese_ordinal(n)}、{item.requirement}{basis}，整改期限：{item.deadline:%Y年%m月%d日}前。",
+                  indent=True)
+    paragraph(document, "请你单位按上述意见逐项整改，在整改期限届满前将整改情况及相关材料报送本机关。", indent=True)
+    paragraph(document, remedy_sentence(bureau), indent=True)
+    paragraph(document)
+    paragraph(document, bureau.name, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document, f"{opinion.issued_on:%Y年%m月%d日}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document, "（印章）", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph(document)
+    paragraph(document, f"被监督单位签收人（签名）：{SIGN_LINE}　　年　月　日")
+    paragraph(document, f"执法人员（签名）：{SIGN_LINE}　{SIGN_LINE}")
+    return to_bytes(document)
 
 
 def _visit_sentence(inspection) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from ..choices import PublicationStatus
+from ..querysets_publication import PublicationQuerySet
 
 
 class Publication(models.Model):
@@ -23,6 +24,8 @@ class Publication(models.Model):
                               default=PublicationStatus.PUBLISHED)
     withdrawn_on = models.DateField("撤回日期", null=True, blank=True)
     withdrawal_reason = models.CharField("撤回原因", max_length=300, blank=True)
+
+    objects = PublicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "处罚决定公开"

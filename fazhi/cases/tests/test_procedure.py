@@ -141,8 +141,13 @@ def test_a_review_asking_for_more_investigation_sends_the_case_back_and_opens_a_
 
 def test_a_large_fine_needs_collective_deliberation(case, case_team, approver, section_head, legal_reviewer,
                                                     leader, chief, bureaus):
+    services.update_case(case, actor=case_team[0], violation=fc.violation(fine_min="5000", fine_max="100000"))
     fc.investigated(case, case_team, approver, on=FILED, fine="50000")
     services.update_case(case, actor=case_team[0], discretion_reasons="情节严重，多次违法")
+    services.update_case(case, actor=case_team[0], fine_amount=Decimal("100000.01"))
+    with pytest.raises(TransitionRefused, match="第三十八条"):
+        services.conclude_investigation(case, actor=case_team[0], on=FILED)
+    services.update_case(case, actor=case_team[0], fine_amount=Decimal("50000"))
     fc.reviewed(Case.objects.get(pk=case.pk), case_team, head=section_head, legal=legal_reviewer, on=FILED)
     with pytest.raises(TransitionRefused, match="集体讨论"):
         services.issue_notice(case, actor=case_team[0], served_on=NOTICE, on=NOTICE)
@@ -156,6 +161,7 @@ def test_a_large_fine_needs_collective_deliberation(case, case_team, approver, s
 
 def test_a_hearing_notice_six_days_ahead_is_refused_and_seven_accepted(case, case_team, approver, section_head,
                                                                        legal_reviewer, leader, chief, bureaus):
+    services.update_case(case, actor=case_team[0], violation=fc.violation(fine_min="5000", fine_max="100000"))
     fc.investigated(case, case_team, approver, on=FILED, fine="50000")
     services.update_case(case, actor=case_team[0], discretion_reasons="情节严重")
     fc.reviewed(Case.objects.get(pk=case.pk), case_team, head=section_head, legal=legal_reviewer, on=FILED)
@@ -190,7 +196,7 @@ def test_the_decision_is_never_heavier_than_the_notice(in_review, case_team, lea
     services.update_case(in_review, actor=case_team[0], fine_amount=Decimal("3000.01"))
     with pytest.raises(TransitionRefused, match="第四十五条"):
         services.decide(in_review, actor=leader, on=dt.date(2025, 3, 14))
-    services.update_case(in_review, actor=case_team[0], fine_amount=Decimal("2000"))
+    services.update_case(in_review, actor=case_team[0], fine_amount=Decimal("2800"))
     services.decide(in_review, actor=leader, on=dt.date(2025, 3, 14))
 
 
