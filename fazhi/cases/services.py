@@ -34,7 +34,8 @@ from .status import PRE_DECISION_STATES, machine_for
 # prior notice; after it only a lighter penalty (guarded by no_heavier_problem at decision).
 EDITABLE_FIELDS = (
     "cause", "facts", "violation", "act_ended_on", "harms_life_or_health", "is_complex", "is_major_public_interest",
-    "is_first_offence", "harm_minor", "corrected", "penalty_kinds", "fine_amount", "confiscation_amount",
+    "is_first_offence", "harm_minor", "corrected", "newer_law_lighter", "penalty_kinds", "fine_amount",
+    "confiscation_amount",
     "other_penalty_detail", "band_level", "discretion_reasons", "party_name", "party_credit_code",
     "party_id_number", "party_representative", "party_address", "party_phone", "education_record",
 )
@@ -655,6 +656,16 @@ def record_hearing(case: Case, *, actor, held_on: dt.date, record: str, chair_op
 
 # ---- decision --------------------------------------------------------------------------------------------------------
 
+def _judged_changes(case: Case, on: dt.date) -> dict:
+    """The provisions of the versions §37 selects, fixed on the case with the explanation when it is decided."""
+    from .applicable_law import judged_provisions
+
+    judged = judged_provisions(Case.objects.select_related("provision_broken__version__law",
+                                                           "penalty_provision__version__law").get(pk=case.pk), on)
+    return {"provision_broken": judged.provision_broken, "penalty_provision": judged.penalty_provision,
+            "applicable_law_note": judged.explanation}
+
+
 def decide(case: Case, *, actor, on: dt.date | None = None) -> Case:
     """作出行政处罚决定 by the responsible person, once every guard holds; the decision takes its number."""
     ensure_writable(actor, case, "作出处罚决定")
@@ -663,7 +674,8 @@ def decide(case: Case, *, actor, on: dt.date | None = None) -> Case:
         lock_audit_chain()
         ensure_allowed(case, "decide", actor=actor, on=on)
         number = next_document_number(case.organisation, "penalty_decision", year=on.year, actor=actor)
-        return fire(case, "decide", actor=actor, on=on, changes={"decision_number": number.text, "decided_on": on})
+        return fire(case, "decide", actor=actor, on=on, changes={
+            "decision_number": number.text, "decided_on": on, **_judged_changes(case, on)})
 
 
 def decide_no_penalty(case: Case, *, actor, reason: str, education_record: str, on: dt.date | None = None) -> Case:
@@ -895,7 +907,7 @@ def decide_on_the_spot(*, actor, cause: str, facts: str, violation, penalty_kind
     number = next_document_number(case.organisation, "simple_penalty", year=on.year, actor=actor)
     owes = bool(fine_amount) and not cash_collected
     case = fire(case, "decide_on_spot", actor=actor, on=on, changes={
-        "decision_number": number.text, "decided_on": on, "served_on": on,
+        "decision_number": number.text, "decided_on": on, "served_on": on, **_judged_changes(case, on),
         "payment_due_on": clocks.payment_due(on) if owes else None,
     })
     if cash_collected:

@@ -232,6 +232,12 @@ def post_hearing_review_problem(case, context) -> str | None:
     return None
 
 
+def applicable_law_problem(case, context) -> str | None:
+    from .applicable_law import applicable_law_problem as problem
+
+    return problem(case, context)
+
+
 def elements_problem(case, context) -> str | None:
     """A decision carries every element of 第五十九条."""
     from .documents import decision_missing_elements
@@ -395,7 +401,7 @@ GENERAL_MACHINE = StateMachine(
         Transition("decide", "作出处罚决定", (S.NOTIFIED, S.HEARING), S.DECIDED, LEADER_ROLES,
                    (actor_not_on_case, deadline_problem, windows_problem, hearing_problem, reviews_problem,
                     post_hearing_review_problem, no_heavier_problem, discretion_problem, team_problem,
-                    elements_problem)),
+                    applicable_law_problem, elements_problem)),
         Transition("decide_no_penalty", "不予处罚", (S.IN_REVIEW, S.NOTIFIED, S.HEARING), S.NO_PENALTY, LEADER_ROLES,
                    (actor_not_on_case, reason_given, education_given, reviews_problem, deadline_problem)),
         Transition("serve", "送达决定书", (S.DECIDED,), S.SERVED, OFFICER_ROLES, (actor_on_case, service_problem)),
@@ -416,7 +422,7 @@ SIMPLE_MACHINE = StateMachine(
     labels=CASE_LABELS,
     transitions=[
         Transition("decide_on_spot", "当场作出处罚决定", (S.REGISTERED,), S.ON_SPOT, OFFICER_ROLES,
-                   (actor_on_case, simple_limits_problem, cash_problem, team_problem)),
+                   (actor_on_case, simple_limits_problem, cash_problem, team_problem, applicable_law_problem)),
         Transition("record_with_bureau", "报所属行政机关备案", (S.ON_SPOT,), S.RECORDED,
                    OFFICER_ROLES | APPROVER_ROLES, (simple_filing_problem,)),
         Transition("close", "结案", (S.RECORDED,), S.CLOSED, OFFICER_ROLES | APPROVER_ROLES, (settled_problem,)),

@@ -296,3 +296,43 @@ def test_no_penalty_needs_an_education_record(in_review, leader):
 def test_a_case_of_another_county_cannot_be_touched(case, outsider):
     with pytest.raises(PermissionDenied):
         services.file_case(case, actor=outsider, on=FILED)
+
+
+def _revise_test_law(effective_from):
+    """A newer version of the test regulation with the same articles, in force from `effective_from`."""
+    from fazhi.laws.models import LawVersion, Provision
+
+    fc.provision(8), fc.provision(14, 1, 4)
+    old = LawVersion.objects.get(law__title=fc.TEST_LAW)
+    new = LawVersion.objects.create(law=old.law, version_label="2025年修订", effective_from=effective_from,
+                                    body="正文", body_sha256="1" * 64)
+    old.effective_to = effective_from
+    old.save()
+    Provision.objects.bulk_create(Provision(version=new, article=p.article, paragraph=p.paragraph, item=p.item,
+                                            text=p.text, sort_order=p.sort_order) for p in old.provisions.all())
+    return old, new
+
+
+def test_the_decision_cites_the_text_in_force_when_the_act_ended_unless_the_newer_is_lighter(
+        hotel, case_team, approver, section_head, legal_reviewer, leader):
+    old, new = _revise_test_law(dt.date(2025, 3, 1))
+    judged = {}
+    for lighter in (False, True):
+        case = fc.registered(hotel, case_team, received_on=FILED, act_ended_on=dt.date(2025, 2, 28),
+                             newer_law_lighter=lighter)
+        fc.investigated(case, case_team, approver, on=FILED)
+        fc.reviewed(Case.objects.get(pk=case.pk), case_team, head=section_head, legal=legal_reviewer, on=FILED)
+        fc.decided(Case.objects.get(pk=case.pk), case_team, leader=leader, notice_on=NOTICE,
+                   decide_on=dt.date(2025, 3, 14))
+        judged[lighter] = Case.objects.select_related("penalty_provision").get(pk=case.pk)
+    assert judged[False].penalty_provision.version_id == old.pk and "适用违法行为发生时的规定" in judged[False].applicable_law_note
+    assert judged[True].penalty_provision.version_id == new.pk and "适用新的规定" in judged[True].applicable_law_note
+
+
+def test_no_decision_when_the_text_in_force_at_decision_is_not_in_the_library(in_review, case_team, leader):
+    from fazhi.laws.models import LawVersion
+
+    LawVersion.objects.filter(law__title=fc.TEST_LAW).update(effective_to=dt.date(2025, 3, 12))
+    services.issue_notice(in_review, actor=case_team[0], served_on=NOTICE, on=NOTICE)
+    with pytest.raises(TransitionRefused, match="第三十七条"):
+        services.decide(in_review, actor=leader, on=dt.date(2025, 3, 14))
