@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as InputValidationError
 
+from fazhi.cases.api import router as cases_router
 from fazhi.core.api import auth_methods, router as core_router
 from fazhi.core.permissions import NOT_VISIBLE
 from fazhi.entities.api import router as entities_router
@@ -44,6 +45,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/core/", core_router)
+api.add_router("/cases/", cases_router)
 api.add_router("/entities/", entities_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/laws/", laws_router)
