@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "fazhi.core.middleware.IdleTimeoutMiddleware",
+    "fazhi.core.workdays.SharedCalendarMiddleware",
     "fazhi.core.middleware.ForcePasswordChangeMiddleware",
     # Last, so that a locked-out login attempt is answered before the view runs.
     "axes.middleware.AxesMiddleware",

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -123,32 +125,66 @@ class WorkdayCalendar:
         return [year for year in range(low, high + 1) if self.coverage(year) == YearCoverage.UNKNOWN]
 
 
+_shared: ContextVar[WorkdayCalendar | None] = ContextVar("fazhi_workday_calendar", default=None)
+
+
+@contextmanager
+def shared_calendar():
+    """Within the block every deadline reads the bureau's table once per year: a page listing fifty cases with
+    their clocks asks the database once, not once per clock. Each request runs in one (the middleware)."""
+    token = _shared.set(WorkdayCalendar())
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _calendar() -> WorkdayCalendar:
+    return _shared.get() or WorkdayCalendar()
+
+
+def _forget_shared_table() -> None:
+    """A change to the table is seen by the rest of the request that made it."""
+    calendar = _shared.get()
+    if calendar is not None:
+        calendar._table.clear()
+
+
+class SharedCalendarMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with shared_calendar():
+            return self.get_response(request)
+
+
 def is_workday(day: dt.date) -> bool:
-    return WorkdayCalendar().is_workday(day)
+    return _calendar().is_workday(day)
 
 
 def next_workday(day: dt.date) -> dt.date:
-    return WorkdayCalendar().next_workday(day)
+    return _calendar().next_workday(day)
 
 
 def add_workdays(start: dt.date, n: int) -> dt.date:
-    return WorkdayCalendar().add_workdays(start, n)
+    return _calendar().add_workdays(start, n)
 
 
 def count_workdays(start: dt.date, end: dt.date) -> int:
-    return WorkdayCalendar().count_workdays(start, end)
+    return _calendar().count_workdays(start, end)
 
 
 def plain_day_deadline(start: dt.date, days: int) -> dt.date:
-    return WorkdayCalendar().plain_day_deadline(start, days)
+    return _calendar().plain_day_deadline(start, days)
 
 
 def calendar_coverage(year: int) -> YearCoverage:
-    return WorkdayCalendar().coverage(year)
+    return _calendar().coverage(year)
 
 
 def unknown_years_between(start: dt.date, end: dt.date) -> list[int]:
-    return WorkdayCalendar().unknown_years_between(start, end)
+    return _calendar().unknown_years_between(start, end)
 
 
 def unknown_year_notice(start: dt.date, end: dt.date) -> str:
@@ -296,6 +332,7 @@ def create_calendar_day(*, actor, date: dt.date, kind: str, name: str = "", sour
     day.full_clean(validate_unique=False)
     day.save()
     record_create(day, actor=actor)
+    _forget_shared_table()
     return day
 
 
@@ -314,6 +351,7 @@ def update_calendar_day(day: CalendarDay, *, actor, **fields) -> CalendarDay:
     day.full_clean(validate_unique=False)
     day.save()
     record_update(day, before, actor=actor)
+    _forget_shared_table()
     return day
 
 
@@ -323,6 +361,7 @@ def delete_calendar_day(day: CalendarDay, *, actor) -> None:
     # Recorded before the row goes, so the event still names its id; the snapshot keeps what was removed.
     record_event(actor=actor, action=AuditAction.DELETE, obj=day, before=snapshot(day))
     day.delete()
+    _forget_shared_table()
 
 
 @transaction.atomic
@@ -344,4 +383,5 @@ def add_announced_days(*, actor, days: list[AnnouncedDay], source: str = "") -> 
         day.save()
         record_create(day, actor=actor, detail={"bulk": True})
         created.append(day)
+    _forget_shared_table()
     return created

@@ -12,6 +12,7 @@ from django.db import models
 from fazhi.core.models import ScopedModel
 
 from ..choices import BandLevel, CaseSource, CaseStatus, PartyKind, Procedure
+from ..querysets import CaseQuerySet
 
 
 class Case(ScopedModel):
@@ -50,6 +51,10 @@ class Case(ScopedModel):
                                     help_text="追责时效与新旧法适用均自此日判断（行政处罚法第三十六条、第三十七条）。")
     harms_life_or_health = models.BooleanField("涉及公民生命健康安全且有危害后果", default=False,
                                                help_text="追责时效延长至五年（行政处罚法第三十六条）。")
+    newer_law_lighter = models.BooleanField(
+        "新的规定处罚较轻", default=False, db_default=False,
+        help_text="违法行为终了后法律已修改、且新规定处罚较轻或不认为违法的，适用新规定（行政处罚法第三十七条）。")
+    applicable_law_note = models.TextField("法律适用说明", blank=True, db_default="", editable=False)
     is_complex = models.BooleanField("案情复杂", default=False)
     is_major_public_interest = models.BooleanField("涉及重大公共利益", default=False)
     is_first_offence = models.BooleanField("初次违法", default=False)
@@ -99,6 +104,8 @@ class Case(ScopedModel):
 
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CaseOfficer", verbose_name="承办人员",
                                       related_name="cases")
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "行政处罚案件"

@@ -249,3 +249,17 @@ def test_it_refuses_an_implausibly_long_range():
 def test_it_refuses_an_empty_announcement():
     with pytest.raises(ValidationError, match="没有可录入的日期"):
         parse_announcement("\n  \n# 注释\n")
+
+
+@pytest.mark.django_db
+def test_within_a_shared_calendar_the_table_is_read_once_per_year_and_a_change_is_seen(django_assert_num_queries, admin):
+    from fazhi.core.workdays import create_calendar_day, is_workday, plain_day_deadline, shared_calendar
+
+    day = dt.date(2031, 5, 1)
+    with shared_calendar():
+        with django_assert_num_queries(1):
+            for n in range(20):
+                plain_day_deadline(dt.date(2031, 3, 1), n)
+        assert is_workday(day)
+        create_calendar_day(actor=admin, date=day, kind="holiday", name="劳动节")
+        assert not is_workday(day)
