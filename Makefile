@@ -34,7 +34,7 @@ system-packages:
 test: $(INSTALLED) system-packages
 	@bash scripts/run-tests.sh
 
-# Province scale on PostgreSQL (bench/README.md): generate 1M entities, then each benchmark prints its figures.
+# Province scale on PostgreSQL (bench/README.md): generate 1M entities and 500k cases, then each benchmark prints its figures.
 bench: $(INSTALLED)
 	$(BIN)/python bench/province.py
 	-$(BIN)/python bench/bench_entity_list.py
@@ -43,6 +43,9 @@ bench: $(INSTALLED)
 	-$(BIN)/python bench/bench_draw.py
 	-$(BIN)/python bench/bench_merge.py
 	-$(BIN)/python bench/bench_inspection_list.py
+	-$(BIN)/python bench/bench_case_list.py
+	-$(BIN)/python bench/bench_case_page.py
+	-$(BIN)/python bench/bench_case_docx.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
