@@ -1,10 +1,9 @@
-"""The penalty cases' menu entries. `register()` runs once from CasesConfig.ready; an entry whose page is not
-mounted (the discretion table, publication) is left out of the menu by `nav_for`."""
+"""The penalty cases' menu entries. `register()` runs once from CasesConfig.ready."""
 from __future__ import annotations
 
 from fazhi.core.navigation import NavItem, register_nav
 
-from .rules import APPROVER_ROLES, LEGAL_ROLES, OFFICER_ROLES
+from .rules import APPROVER_ROLES, LEADER_ROLES, LEGAL_ROLES, OFFICER_ROLES
 
 GROUP = "行政处罚"
 NAV_ITEMS = (
@@ -14,8 +13,7 @@ NAV_ITEMS = (
     NavItem("待我审批", "cases:approvals", frozenset(APPROVER_ROLES), group=GROUP, order=73),
     NavItem("当场处罚", "cases:simple_new", frozenset(OFFICER_ROLES), group=GROUP, order=74),
     NavItem("裁量基准", "discretion:list", frozenset(), group=GROUP, order=75),
-    NavItem("处罚决定公开", "publication:queue", frozenset(LEGAL_ROLES), group=GROUP, order=76),
-    NavItem("处罚决定公开", "case_publication:queue", frozenset(LEGAL_ROLES), group=GROUP, order=76),
+    NavItem("处罚决定公开", "case_publication:queue", frozenset(LEGAL_ROLES | LEADER_ROLES), group=GROUP, order=76),
 )
 
 

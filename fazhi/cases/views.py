@@ -14,7 +14,7 @@ from django.db.models import CharField, Prefetch, Q
 from django.db.models.functions import Cast
 from django.http import FileResponse, Http404
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -41,20 +41,8 @@ from .views_steps import available_steps, item_steps, standing
 PENALTY_LABELS = dict(PenaltyKind.choices)
 BAND_ORDER = {level: n for n, level in enumerate(BandLevel.values)}
 CIRCUMSTANCES = ("is_complex", "is_major_public_interest", "is_first_offence", "harm_minor", "corrected")
-# The publication pages are mounted by the project's URLs under one of these namespaces, or not yet at all.
-PUBLICATION_NAMESPACES = ("publication", "case_publication")
-
-
-def url_or_none(name: str, *args) -> str | None:
-    """The address of a page another part of the project may provide, or None while it does not."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def publication_url(name: str, *args) -> str | None:
-    return next(filter(None, (url_or_none(f"{ns}:{name}", *args) for ns in PUBLICATION_NAMESPACES)), None)
+def publication_url(name: str, *args) -> str:
+    return reverse(f"case_publication:{name}", args=args)
 
 
 # ---- lists ----------------------------------------------------------------------------------------------------
@@ -164,13 +152,11 @@ class ReviewQueueView(WorkListView):
 
     def publication(self, queryset):
         from .models import Publication
-        from .querysets_publication import PublicationQuerySet
 
-        return PublicationQuerySet(Publication).due_unpublished(self.today, cases=queryset)
+        return Publication.objects.due_unpublished(self.today, cases=queryset)
 
     def publication_links(self, case):
-        url = publication_url("preview", case.pk)
-        return [("公开", url)] if url else []
+        return [("公开", publication_url("preview", case.pk))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -239,7 +225,7 @@ def detail_queryset(today):
 def _provision(provision, cited: str) -> dict | None:
     if provision is None:
         return None
-    return {"text": cited or str(provision), "url": url_or_none("laws:provision", provision.pk)}
+    return {"text": cited or str(provision), "url": reverse("laws:provision", args=[provision.pk])}
 
 
 def ordered_bands(violation) -> list:
@@ -266,7 +252,7 @@ def _review_rounds(case) -> list[tuple[int, list]]:
 
 def _sources(case) -> dict:
     def link(name, pk):
-        return url_or_none(name, pk) if pk else None
+        return reverse(name, args=[pk]) if pk else None
 
     return {"entity_url": link("entities:detail", case.entity_id),
             "inspection_url": link("inspections:detail", case.source_inspection_id),
@@ -310,7 +296,7 @@ def case_detail(request, pk):
         "rounds": _review_rounds(case),
         "balance": balance(case, today) if owes else None,
         "document_rows": document_rows(case, user),
-        "archive_url": url_or_none("cases:case_archive", case.pk),
+        "archive_url": reverse("cases:case_archive", args=[case.pk]),
         **_publication(case, user),
         **_sources(case),
     }

@@ -27,7 +27,6 @@ from .forms import SimpleDecisionForm
 from .models import Case
 from .querysets import SURCHARGE_PERCENT
 from .rules import OFFICER_ROLES
-from .views import url_or_none
 
 PENALTY_LABELS = dict(PenaltyKind.choices)
 
@@ -78,6 +77,6 @@ def simple_decision(request, pk):
     return render(request, "cases/simple_decision.html", {
         "case": case, "penalties": [PENALTY_LABELS.get(k, k) for k in case.penalty_kind_codes],
         "paid": sum((p.amount for p in case.payments.all()), 0),
-        "docx_url": url_or_none("cases:document_docx", case.pk, "simple_penalty"),
+        "docx_url": reverse("cases:document_docx", args=[case.pk, "simple_penalty"]),
         "team": list(case.team.all()), "surcharge_percent": SURCHARGE_PERCENT,
     })
