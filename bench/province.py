@@ -508,8 +508,8 @@ class Rows:
         self.columns = tuple(f.column for f in fields)
         self.names = [f.attname for f in fields]
         self.json = {f.attname for f in fields if isinstance(f, JSONField)}
-        self.defaults = {f.attname: f.get_default() if f.has_default() else ("" if f.empty_strings_allowed and not f.null
-                                                                             else None) for f in fields}
+        self.defaults = {f.attname: f.get_default() if f.has_default()
+                         else "" if f.empty_strings_allowed and not f.null else None for f in fields}
         self.rows: list[dict] = []
         self.wrap = Jsonb
 
@@ -655,8 +655,9 @@ def _case_reviewers(bureaus: list[CaseBureau]) -> None:
         for key, role, title in plans:
             username = f"bench_{key}_{bureau.code}"
             if username not in existing:
-                user = User(username=username, organisation_id=bureau.bureau_id, full_name=f"{bureau.region_name}{title}",
-                            must_change_password=False, has_legal_qualification=role == Role.LEGAL_REVIEWER)
+                user = User(username=username, organisation_id=bureau.bureau_id,
+                            full_name=f"{bureau.region_name}{title}", must_change_password=False,
+                            has_legal_qualification=role == Role.LEGAL_REVIEWER)
                 user.set_unusable_password()
                 made.append((user, role))
     User.objects.bulk_create([u for u, _ in made], batch_size=2000)
@@ -865,7 +866,8 @@ class CaseMaker:
         c, rng = self.c, self.rng
         self.t.evidence.add(case_id=c["id"], kind="audiovisual", title="现场检查执法记录仪视频", collected_on=filed,
                             bodycam_device=f"DSJ-{self.lead[0]:05d}", bodycam_file_id=f"{filed:%Y%m%d}-{c['id']:07d}",
-                            bodycam_seconds=rng.randint(600, 2400), added_by_id=self.lead[0], added_at=_aware(filed, 11))
+                            bodycam_seconds=rng.randint(600, 2400), added_by_id=self.lead[0],
+                            added_at=_aware(filed, 11))
         interview_id = self.next_id("cases_interview")
         start = _aware(inquiry, rng.choice((9, 10, 14, 15)))
         self.t.interview.add(id=interview_id, case_id=c["id"], interviewee=c["party_representative"] or "当事人",
@@ -913,8 +915,8 @@ class CaseMaker:
                 return
             c["status"] = "hearing"
             held = requested + dt.timedelta(days=rng.randint(9, 14))
-            hearing = self.t.hearing.add(case_id=c["id"], requested_on=requested, notified_on=requested + dt.timedelta(days=1),
-                                         scheduled_for=held, place="局听证室", chair_id=b.legal)
+            hearing = self.t.hearing.add(case_id=c["id"], requested_on=requested, scheduled_for=held,
+                                         notified_on=requested + dt.timedelta(days=1), place="局听证室", chair_id=b.legal)
             if not self.reached(held):
                 return
             hearing.update(held_on=held, record="当事人进行陈述、申辩和质证。", chair_opinion="建议维持拟处罚意见。")
@@ -937,8 +939,8 @@ class CaseMaker:
         if not self.reached(served):
             return
         service = self.t.service.add(case_id=c["id"], document_kind="penalty_decision", method="in_person",
-                                     served_on=served, place=c["party_address"], recipient=c["party_representative"] or c["party_name"],
-                                     served_by_id=self.lead[0])
+                                     served_on=served, place=c["party_address"], served_by_id=self.lead[0],
+                                     recipient=c["party_representative"] or c["party_name"])
         numbered.append((service, "document_number"))  # the receipt names the decision it delivered
         if not self.fine:
             c.update(status="fulfilled", served_on=served)
@@ -997,7 +999,8 @@ def _bureau_entities(bureau_id: int) -> list[tuple]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            """SELECT id, name, credit_code, legal_form, legal_representative, address, contact_phone, kind, domain_codes
+            """SELECT id, name, credit_code, legal_form, legal_representative, address, contact_phone, kind,
+                      domain_codes
                FROM entities_entity WHERE organisation_id = %s AND status = 'operating' AND credit_code <> ''
                ORDER BY id""", (bureau_id,))
         return [(*row[:8], tuple(row[8].split())) for row in cursor.fetchall()]
@@ -1009,7 +1012,8 @@ def _pick(rng: random.Random, entities: list[tuple], options, *, simple: bool, w
         entity = rng.choice(entities)
         person = entity[3] == "individual"
         key = "simple" if simple else "person" if person else "large" if weight == "large" else "ordinary"
-        domains = [d for d in entity[8] if options.get(d, {}).get(key) and (d not in MEDICAL_DOMAINS or entity[7] == "medical")]
+        domains = [d for d in entity[8]
+                   if options.get(d, {}).get(key) and (d not in MEDICAL_DOMAINS or entity[7] == "medical")]
         if domains:
             choices = options[rng.choice(domains)][key]
             if not simple and rng.random() < WARNING_ONLY_SHARE:
