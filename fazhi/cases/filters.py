@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q
 
 from fazhi.core.filters import FazhiFilterSet
 from fazhi.core.models import Domain
@@ -31,11 +30,7 @@ class CaseFilterSet(FazhiFilterSet):
         fields = ["q", "status", "procedure", "source", "domain", "overdue", "received_on", "entity"]
 
     def search(self, queryset, name, value):
-        value = (value or "").strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(party_name__icontains=value) | Q(filing_number__icontains=value)
-                               | Q(decision_number__icontains=value) | Q(cause__icontains=value))
+        return queryset.search(value)
 
     def filter_overdue(self, queryset, name, value):
         return queryset.overdue(clock_book(self.request)) if value else queryset

@@ -12,15 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connections
 from django.db.models import (
-    BooleanField, CharField, Count, DecimalField, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum,
-    Value, When,
+    BooleanField, CharField, Count, DecimalField, Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery,
+    Sum, Value, When,
 )
 from django.db.models import Case as CaseWhen
 from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 
 from fazhi.core.querysets import ScopedQuerySet
+from fazhi.entities.querysets import ArrayHas
 
 from . import clocks
 from .choices import CaseStatus as S
@@ -203,6 +205,16 @@ def not_agreed(outcome: str) -> Q:
 
 class CaseQuerySet(ScopedQuerySet):
     # -- what a list shows ------------------------------------------------------------------------------------------
+    def search(self, text: str) -> CaseQuerySet:
+        """Party, cause, filing or decision number: one substring search over `search_text`."""
+        text = (text or "").strip().upper()
+        if not text:
+            return self
+        if len(text) == 2 and connections[self.db].vendor == "postgresql":
+            # Below the trigram index's reach; the bigram index answers exactly, and with true row estimates.
+            return self.filter(ArrayHas(Func(F("search_text"), function="fazhi_bigrams"), Value(text)))
+        return self.filter(search_text__contains=text)
+
     def listing(self) -> CaseQuerySet:
         from .models import CaseOfficer
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Upper
 
 from fazhi.core.models import ScopedModel
 
@@ -101,6 +103,13 @@ class Case(ScopedModel):
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     client_key = models.UUIDField("提交标识", null=True, blank=True, unique=True, editable=False)
+
+    # One upper-cased text of what the search box looks in, kept by the database itself, so one trigram and one
+    # bigram index answer a search of party, cause or number at province scale (migration 0005).
+    search_text = models.GeneratedField(
+        expression=Upper(Concat("party_name", Value(" "), "cause", Value(" "), "filing_number", Value(" "),
+                                "decision_number", output_field=models.TextField())),
+        output_field=models.TextField(), db_persist=True, verbose_name="检索文本")
 
     officers = models.ManyToManyField(settings.AUTH_USER_MODEL, through="CaseOfficer", verbose_name="承办人员",
                                       related_name="cases")

@@ -336,3 +336,14 @@ def test_no_decision_when_the_text_in_force_at_decision_is_not_in_the_library(in
     services.issue_notice(in_review, actor=case_team[0], served_on=NOTICE, on=NOTICE)
     with pytest.raises(TransitionRefused, match="第三十七条"):
         services.decide(in_review, actor=leader, on=dt.date(2025, 3, 14))
+
+
+def test_the_search_finds_a_case_by_two_characters_of_the_party_its_cause_or_its_number(case, approver, hotel,
+                                                                                         case_team):
+    other = fc.registered(hotel, case_team, received_on=FILED, party={"party_name": "开平市长沙街道惠民诊所"})
+    services.file_case(case, actor=approver, on=FILED)
+    found = {text: set(Case.objects.search(text).values_list("pk", flat=True))
+             for text in ("悦来", "悦来宾馆", "卫生许可证", "开卫立〔2025〕1号", "惠民", "kp")}
+    assert found["悦来"] == found["悦来宾馆"] == {case.pk}
+    assert found["卫生许可证"] == {case.pk, other.pk}
+    assert found["开卫立〔2025〕1号"] == {case.pk} and found["惠民"] == {other.pk} and found["kp"] == set()
