@@ -11,13 +11,10 @@ queries are shown with EXPLAIN ANALYZE.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import random
-from urllib.parse import urlencode
 
 import list_timing
-from province import BENCH_DAY, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
+from province import BENCH_DAY
 
 # Party names, causes and numbers as an office searches them: 罚〔2025〕 finds the year's decisions.
 SEARCHES = ("诊所", "医院", "宾馆", "卫生院", "幼儿园", "门诊部", "医疗废物", "健康合格证", "病历", "职业病",
@@ -44,36 +41,22 @@ def filter_pairs() -> list[dict]:
     ]
 
 
-def combinations(rng: random.Random, count: int) -> list[str]:
+def main(argv: list[str] | None = None) -> None:
     from django.urls import reverse
 
-    path, pairs = reverse(URL_NAME), filter_pairs()
-    return [f"{path}?{urlencode({'q': rng.choice(SEARCHES), **rng.choice(pairs)})}" for _ in range(count)]
+    def heading() -> str:
+        from fazhi.cases.models import Case, CaseOfficer
 
+        return f"案件列表压测：共 {Case.objects.count():,} 件案件、{CaseOfficer.objects.count():,} 条承办人员记录"
 
-def run_viewer(label: str, user, urls: list[str], show_plan: bool) -> bool:
-    from fazhi.cases.models import Case
+    def visible(user) -> str:
+        from fazhi.cases.models import Case
 
-    visible = f"{Case.objects.visible_to(user).count():,} 件案件"
-    return list_timing.run_viewer(label, user, urls, show_plan, visible=visible, target_ms=TARGET_P95_MS)
+        return f"{Case.objects.visible_to(user).count():,} 件案件"
 
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--explain", action="store_true")
-    args = parser.parse_args(argv)
-    configure(args.database_url)
-    from fazhi.cases.models import Case, CaseOfficer
-
-    print(f"案件列表压测：数据库 {describe_database()}，共 {Case.objects.count():,} 件案件、"
-          f"{CaseOfficer.objects.count():,} 条承办人员记录")
-    urls = combinations(random.Random(args.seed), args.requests)
-    results = [run_viewer(label, bench_user(key), urls, args.explain)
-               for label, key in (("(a) 县级执法人员", "county"), ("(b) 省级领导", "province"))]
-    raise SystemExit(0 if all(results) else 1)
+    list_timing.list_benchmark(
+        __doc__.splitlines()[0], argv, heading=heading, visible=visible, target_ms=TARGET_P95_MS,
+        urls=lambda count, seed: list_timing.searched_urls(reverse(URL_NAME), SEARCHES, filter_pairs(), count, seed))
 
 
 if __name__ == "__main__":

@@ -10,13 +10,10 @@ runs without query capture. With --explain, the slowest request's queries are sh
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import random
-from urllib.parse import urlencode
 
 import list_timing
-from province import BENCH_DAY, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
+from province import BENCH_DAY
 
 SEARCHES = ("诊所", "美发", "宾馆", "人民医院", "卫生室", "幼儿园", "酒店", "kp", "有限公司", "理发店", "药店", "游泳")
 TARGET_P95_MS = 150
@@ -38,34 +35,21 @@ def filters() -> list[dict]:
     ]
 
 
-def combinations(rng: random.Random, count: int) -> list[str]:
-    choices = filters()
-    return [f"/inspections/?{urlencode({'q': rng.choice(SEARCHES), **rng.choice(choices)})}" for _ in range(count)]
-
-
-def run_viewer(label: str, user, urls: list[str], show_plan: bool) -> bool:
-    from fazhi.inspections.models import Inspection
-
-    visible = f"{Inspection.objects.visible_to(user).count():,} 次监督检查"
-    return list_timing.run_viewer(label, user, urls, show_plan, visible=visible, target_ms=TARGET_P95_MS)
-
-
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--explain", action="store_true")
-    args = parser.parse_args(argv)
-    configure(args.database_url)
-    from fazhi.inspections.models import Inspection, InspectionOfficer
+    def heading() -> str:
+        from fazhi.inspections.models import Inspection, InspectionOfficer
 
-    print(f"监督检查列表压测：数据库 {describe_database()}，共 {Inspection.objects.count():,} 次监督检查、"
-          f"{InspectionOfficer.objects.count():,} 条检查人员记录")
-    urls = combinations(random.Random(args.seed), args.requests)
-    results = [run_viewer(label, bench_user(key), urls, args.explain)
-               for label, key in (("(a) 县级执法人员", "county"), ("(b) 省级领导", "province"))]
-    raise SystemExit(0 if all(results) else 1)
+        return (f"监督检查列表压测：共 {Inspection.objects.count():,} 次监督检查、"
+                f"{InspectionOfficer.objects.count():,} 条检查人员记录")
+
+    def visible(user) -> str:
+        from fazhi.inspections.models import Inspection
+
+        return f"{Inspection.objects.visible_to(user).count():,} 次监督检查"
+
+    list_timing.list_benchmark(
+        __doc__.splitlines()[0], argv, heading=heading, visible=visible, target_ms=TARGET_P95_MS,
+        urls=lambda count, seed: list_timing.searched_urls("/inspections/", SEARCHES, filters(), count, seed))
 
 
 if __name__ == "__main__":

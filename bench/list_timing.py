@@ -3,8 +3,10 @@ the whole request timed without query capture, the percentiles, the slowest requ
 plans with EXPLAIN (ANALYZE, BUFFERS)."""
 from __future__ import annotations
 
+import random
 import statistics
 import time
+from collections.abc import Callable
 
 
 def count_queries(client, urls: list[str]) -> dict[str, tuple[int, float]]:
@@ -76,3 +78,35 @@ def run_viewer(label: str, user, urls: list[str], show_plan: bool, *, visible: s
     if show_plan:
         explain(client, slowest[0][0])
     return p95 <= target_ms
+
+
+def searched_urls(path: str, searches, filter_pairs, count: int, seed: int) -> list[str]:
+    """`count` list addresses, each a search term and one combination of filters, drawn reproducibly."""
+    from urllib.parse import urlencode
+
+    rng = random.Random(seed)
+    return [f"{path}?{urlencode({'q': rng.choice(searches), **rng.choice(filter_pairs)})}" for _ in range(count)]
+
+
+def list_benchmark(description: str, argv, *, heading: Callable[[], str], urls: Callable[[int, int], list[str]],
+                   visible: Callable[[object], str], target_ms: float) -> None:
+    """The command line every list benchmark shares: time the same `urls(requests, seed)` as a county officer
+    and as a province leader, and exit non-zero when either misses `target_ms`."""
+    import argparse
+
+    from province import DEFAULT_DATABASE_URL, bench_user, configure, describe_database
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args(argv)
+    configure(args.database_url)
+    print(f"{heading()}（数据库 {describe_database()}）")
+    addresses = urls(args.requests, args.seed)
+    results = []
+    for label, key in (("(a) 县级执法人员", "county"), ("(b) 省级领导", "province")):
+        user = bench_user(key)
+        results.append(run_viewer(label, user, addresses, args.explain, visible=visible(user), target_ms=target_ms))
+    raise SystemExit(0 if all(results) else 1)
