@@ -21,7 +21,7 @@ from .choices import (
     AppealKind, ArrangementKind, BandLevel, CaseSource, EvidenceKind, MeasureKind, PartyKind, PenaltyKind, ReviewAspect,
     ReviewOutcome, ReviewStage, ServiceMethod,
 )
-from .models import Case, Violation
+from .models import Case, CaseRule, Violation
 from .rules import APPROVER_ROLES, CASE_RULES, LEADER_ROLES, LEGAL_ROLES, OFFICER_ROLES
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -654,3 +654,12 @@ class SimpleDecisionForm(forms.Form):
                                "party_id_number": data["party_id_number"]}
             values["officers"] = [user, data["companion"]]
         return values
+
+
+class CaseRuleForm(forms.ModelForm):
+    class Meta:
+        model = CaseRule
+        fields = ["name", "party_kind", "amount", "penalty_kind", "basis", "is_active"]
+
+    def service_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

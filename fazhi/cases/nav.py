@@ -13,6 +13,7 @@ NAV_ITEMS = (
     NavItem("待我审批", "cases:approvals", frozenset(APPROVER_ROLES), group=GROUP, order=73),
     NavItem("当场处罚", "cases:simple_new", frozenset(OFFICER_ROLES), group=GROUP, order=74),
     NavItem("裁量基准", "discretion:list", frozenset(), group=GROUP, order=75),
+    NavItem("案件规则表", "cases:rules", frozenset(LEGAL_ROLES | {"admin"}), group=GROUP, order=77),
     NavItem("处罚决定公开", "case_publication:queue", frozenset(LEGAL_ROLES | LEADER_ROLES), group=GROUP, order=76),
 )
 

@@ -2,7 +2,7 @@
 have their own, included by the project's URLs."""
 from django.urls import path
 
-from . import urls_documents, views, views_open, views_simple, views_steps
+from . import urls_documents, views, views_open, views_rules, views_simple, views_steps
 
 app_name = "cases"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("new/rectification/<int:opinion_pk>/", views_open.case_from_opinion, name="create_from_opinion"),
     path("simple/new/", views_simple.simple_new, name="simple_new"),
     path("bands/", views.violation_bands, name="violation_bands"),
+    path("rules/", views_rules.rule_list, name="rules"),
+    path("rules/<int:pk>/edit/", views_rules.rule_edit, name="rule_edit"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/simple/", views_simple.simple_decision, name="simple_decision"),
     path("<int:pk>/history/", views.case_history, name="history"),

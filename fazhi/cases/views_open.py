@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.permissions import visible_or_404
 from fazhi.entities.models import Entity
 from fazhi.inspections.choices import ItemResult, OpinionStatus
@@ -22,7 +21,6 @@ from .forms import CaseFromFindingForm, CaseOpenForm, ReferralForm
 from .rules import CASE_READER_ROLES
 from .views_steps import detail_url
 
-form_methods = require_http_methods(["GET", "POST"])
 PENDING_LIST_LENGTH = 20
 
 

@@ -18,10 +18,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from fazhi.core.filters import FazhiFilterSet
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.forms import DATE_WIDGET, add_service_errors
 from fazhi.core.listing import ScopedListView
 from fazhi.core.permissions import visible_or_404
@@ -34,7 +34,6 @@ from .models import Case, Publication
 from .querysets_publication import late_cutoff
 from .rules import CASE_READER_ROLES, CASE_RULES
 
-form_methods = require_http_methods(["GET", "POST"])
 STATUS_BADGES = {
     PublicationStatus.PUBLISHED: "badge-ok",
     PublicationStatus.WITHDRAWN: "badge-bad",

@@ -4,9 +4,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from .forms import add_service_errors
 from .workflow import TransitionRefused
+
+
+# A form page answers GET (the form) and POST (its submission), nothing else.
+form_methods = require_http_methods(["GET", "POST"])
 
 
 def save_form(request, form, save, *, title, cancel_url=None, template="core/form.html", success_message="已保存。",

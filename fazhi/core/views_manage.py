@@ -13,20 +13,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from . import filters, forms, services, tables
 from .certificates import CERTIFICATE_MACHINE, change_certificate_status
 from .choices import Role
-from .form_views import save_form
+from .form_views import form_methods, save_form
 from .listing import ScopedListView
 from .models import EnforcementCertificate, Organisation, Section, User
 from .permissions import roles_required, visible_or_404
 from .workflow import TransitionRefused
 
 admin_required = roles_required(Role.ADMIN)
-form_methods = require_http_methods(["GET", "POST"])
 INITIAL_PASSWORD_KEY = "fazhi_initial_password"
 
 

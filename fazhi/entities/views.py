@@ -11,9 +11,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.listing import ScopedListView, varies_with_htmx, wants_part
 from fazhi.core.masking import mask_phone
 from fazhi.core.permissions import visible_or_404
@@ -29,7 +29,6 @@ from .status import ENTITY_STATUS_MACHINE
 from .tables import EntityTable, grade_badge, status_badge
 from .tabs import tabs_for
 
-form_methods = require_http_methods(["GET", "POST"])
 
 
 # ---- shared by the pages -------------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.listing import ScopedListView, wants_part
 from fazhi.core.permissions import acting_bureau, visible_or_404
 from fazhi.core.workflow import TransitionRefused
@@ -34,7 +34,6 @@ from .tables_plans import (
     BurdenTable, CampaignInspectionTable, CampaignTable, InspectionItemTable, InspectionPlanTable,
 )
 
-form_methods = require_http_methods(["GET", "POST"])
 DRAW_ROWS_PER_PAGE = 50
 
 

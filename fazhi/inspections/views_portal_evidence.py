@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fazhi.core.form_views import form_methods
 from fazhi.core.forms import add_service_errors
 
 from .forms_rectification import EvidenceCodeForm, EvidenceForm
@@ -28,7 +29,6 @@ from .throttle import GuessCounter
 SESSION_KEY = "inspections.evidence_visit"
 # Misses here are counted apart from the code page's: they do not spend its allowance.
 GUESSES = GuessCounter("evidence-code")
-form_methods = require_http_methods(["GET", "POST"])
 
 
 def _throttled(request):

@@ -12,9 +12,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.listing import ScopedListView
 from fazhi.core.permissions import visible_or_404
 from fazhi.core.workflow import TransitionRefused
@@ -28,7 +28,6 @@ from .models import Inspection, RectificationEvidence, SupervisionOpinion
 from .permissions import INSPECTOR_ROLES
 from .tables_rectification import SupervisionOpinionTable, VisitAwaitingOpinionTable, opinion_badge
 
-form_methods = require_http_methods(["GET", "POST"])
 ITEM_BADGES = {R.PENDING: "badge-warn", R.SUBMITTED: "", R.ACCEPTED: "badge-ok", R.REJECTED: "badge-bad"}
 
 

@@ -11,9 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from fazhi.core.form_views import save_form
+from fazhi.core.form_views import form_methods, save_form
 from fazhi.core.listing import ScopedListView
 from fazhi.core.permissions import acting_bureau, visible_or_404
 from fazhi.entities.models import Entity
@@ -27,7 +27,6 @@ from .permissions import CAP_APPROVER_ROLES, INSPECTOR_ROLES, RATING_READER_ROLE
 from .status import INSPECTION_MACHINE
 from .tables import InspectionTable, VisitRatingTable
 
-form_methods = require_http_methods(["GET", "POST"])
 form_page = partial(save_form, template="inspections/visits/form.html")
 
 
