@@ -1,6 +1,6 @@
 """The arithmetic of the clocks: the surcharge (行政处罚法第七十二、七十三条) and the date helpers."""
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +17,7 @@ DUE = dt.date(2025, 3, 31)
 def test_the_surcharge_is_three_percent_a_day_and_never_above_the_fine(fine, n):
     owed = late_surcharge(fine, DUE, DUE + dt.timedelta(days=n))
     assert owed <= fine
-    exact = (fine * Decimal("0.03") * n).quantize(Decimal("0.01"))
+    exact = (fine * Decimal("0.03") * n).quantize(Decimal("0.01"), ROUND_HALF_UP)  # money rounds half up
     assert owed == min(exact, fine)
 
 
