@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "fazhi.inspections",
     "fazhi.laws",
     "fazhi.cases",
+    "fazhi.reviews",
+    "fazhi.supervision",
+    "fazhi.reports",
     "fazhi.portal",
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "fazhi.reviews"
+    label = "reviews"
+    verbose_name = "案卷评查"
