@@ -46,6 +46,10 @@ bench: $(INSTALLED)
 	-$(BIN)/python bench/bench_case_list.py
 	-$(BIN)/python bench/bench_case_page.py
 	-$(BIN)/python bench/bench_case_docx.py
+	-$(BIN)/python bench/bench_dashboard.py
+	-$(BIN)/python bench/bench_case_review.py
+	-$(BIN)/python bench/bench_warning_scan.py
+	-$(BIN)/python bench/eval_risk.py
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

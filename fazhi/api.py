@@ -15,6 +15,7 @@ from fazhi.core.permissions import NOT_VISIBLE
 from fazhi.entities.api import router as entities_router
 from fazhi.inspections.api import router as inspections_router
 from fazhi.laws.api import router as laws_router
+from fazhi.reviews.api import router as reviews_router
 
 # Model field names that the API spells differently in its input.
 API_FIELD_NAMES = {"organisation": "organisation_id"}
@@ -49,6 +50,7 @@ api.add_router("/cases/", cases_router)
 api.add_router("/entities/", entities_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/laws/", laws_router)
+api.add_router("/reviews/", reviews_router)
 
 
 def field_errors(error: ModelValidationError) -> dict[str, list[str]]:

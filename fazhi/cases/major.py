@@ -7,7 +7,8 @@ from decimal import Decimal
 from .choices import ConditionKind, RuleEffect
 
 
-def _matches(rule, case, *, after_hearing: bool) -> bool:
+def rule_matches(rule, case, *, after_hearing: bool) -> bool:
+    """Whether one rule of the table applies to the case: the one reading of a rule, used here and by reviews."""
     if rule.party_kind and rule.party_kind != case.party_kind:
         return False
     if rule.condition == ConditionKind.FINE_AT_LEAST:
@@ -33,7 +34,7 @@ def triggered(case, effect: str, *, after_hearing: bool | None = None) -> list:
     if after_hearing is None:
         after_hearing = hearing_was_held(case)
     return [rule for rule in CaseRule.objects.filter(effect=effect, is_active=True)
-            if _matches(rule, case, after_hearing=after_hearing)]
+            if rule_matches(rule, case, after_hearing=after_hearing)]
 
 
 def hearing_was_held(case) -> bool:

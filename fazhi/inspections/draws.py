@@ -13,6 +13,18 @@ Algorithm fazhi-draw-1, in words (so that it can be re-implemented anywhere):
 - the picked entities are staffed in the order H(seed|order|id): the inspectors certified for all the entity's
   domains in the plan and not recused from it, least loaded in this draw first, ties by H(seed|team|entity|id);
   the first `team_size` of them form the team, the first being the lead.
+
+Algorithm fazhi-draw-risk-1 (a plan set to 按风险加权抽取) is the same except for the choice inside a grade. Each
+entity of the pool carries the risk score it had on the day of the draw (`risk`, see fazhi.supervision.risk), so
+the scores are part of the hashed pool; each entity weighs w = max(1, risk). Inside a grade of n entities, of
+which k = ceil(n × ratio ÷ 100) are to be taken, with W the sum of their weights (integers throughout):
+- while some entity has k × w ≥ W it is certain to be taken: take all such, lower k by their number, take them
+  out of W, and look again;
+- order the rest by H(seed|entity|id); let r = int(H(seed|start|grade), 16) mod W; walking the entities in that
+  order with c the sum of the weights so far, an entity is taken when one of r, r + W, …, r + (k−1)·W falls in
+  [k × c, k × (c + w)) (systematic sampling with probability proportional to size).
+An entity is then taken with probability k × w ÷ W (k and W as left after the certain ones): twice the score,
+twice the chance; every grade still gives exactly its ratio. The result rows also carry the entity's `risk`.
 """
 from __future__ import annotations
 
@@ -43,6 +55,8 @@ from .models import Draw, Inspection, InspectionItem, InspectionOfficer, Inspect
 from .planning import move_plan, plan_move_refusal
 
 ALGORITHM = "fazhi-draw-1"
+RISK_ALGORITHM = "fazhi-draw-risk-1"  # the choice inside a grade weighted by the entities' risk scores
+ALGORITHMS = (ALGORITHM, RISK_ALGORITHM)
 # What a draw's audit event holds: the pools and the result are on the draw, their hashes are in the chain.
 DRAW_AUDIT_FIELDS = ["plan", "seed", "entity_pool_hash", "inspector_pool_hash", "result_hash", "algorithm", "drawn_by"]
 
@@ -71,31 +85,67 @@ def sample_size(pool_size: int, ratio) -> int:
     return min(pool_size, max(1, int(wanted)))
 
 
-def _picked_entities(seed: str, entity_pool: list[dict], ratios: dict) -> list[tuple[dict, str]]:
+def risk_weight(entity: dict) -> int:
+    return max(1, int(entity["risk"]))
+
+
+def _weighted_sample(seed: str, grade: str, pool: list[dict], k: int) -> list[dict]:
+    """k of `pool`, each with probability proportional to its weight (fazhi-draw-risk-1, in the docstring)."""
+    taken: list[dict] = []
+    rest = list(pool)
+    while k > 0 and rest:
+        total = sum(risk_weight(e) for e in rest)
+        certain = [e for e in rest if k * risk_weight(e) >= total]
+        if not certain:
+            break
+        certain = sorted(certain, key=lambda e: _key(seed, "entity", e["id"]))[:k]
+        taken += certain
+        k -= len(certain)
+        certain_ids = {e["id"] for e in certain}
+        rest = [e for e in rest if e["id"] not in certain_ids]
+    if k <= 0 or not rest:
+        return taken
+    total = sum(risk_weight(e) for e in rest)
+    point, step = int(_key(seed, "start", grade), 16) % total, total
+    reached = 0
+    for entity in sorted(rest, key=lambda e: _key(seed, "entity", e["id"])):
+        reached += risk_weight(entity)
+        if point < k * reached:  # the next point falls in this entity's stretch [k × c, k × (c + w))
+            taken.append(entity)
+            point += step
+    return taken
+
+
+def _picked_entities(seed: str, entity_pool: list[dict], ratios: dict, weighted: bool) -> list[tuple[dict, str]]:
     picks = [(e, VisitReason.KEY_SUPERVISION.value) for e in entity_pool if e["key"]]
     by_grade = defaultdict(list)
     for entity in entity_pool:
         if not entity["key"]:
             by_grade[entity["grade"]].append(entity)
     for grade in sorted(by_grade):
-        pool = sorted(by_grade[grade], key=lambda e: _key(seed, "entity", e["id"]))
-        picks += [(e, VisitReason.RANDOM_DRAW.value) for e in pool[:sample_size(len(pool), ratios.get(grade, 0))]]
+        wanted = sample_size(len(by_grade[grade]), ratios.get(grade, 0))
+        if weighted:
+            chosen = _weighted_sample(seed, grade, by_grade[grade], wanted)
+        else:
+            chosen = sorted(by_grade[grade], key=lambda e: _key(seed, "entity", e["id"]))[:wanted]
+        picks += [(e, VisitReason.RANDOM_DRAW.value) for e in chosen]
     return sorted(picks, key=lambda pick: _key(seed, "order", pick[0]["id"]))
 
 
 def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], ratios: dict,
-             team_size: int) -> list[dict]:
+             team_size: int, *, weighted: bool = False) -> list[dict]:
     """Pick the entities and, for each, its team. Pure: the same arguments always give the same result.
 
-    entity_pool: [{"id", "grade", "key", "domains", "recused"}]; inspector_pool: [{"id", "domains"}].
-    Returns [{"entity", "reason", "team", "shortfall"}] by entity id; `shortfall` counts the places no eligible
-    inspector was left for.
+    entity_pool: [{"id", "grade", "key", "domains", "recused"}, plus "risk" when `weighted`];
+    inspector_pool: [{"id", "domains"}].
+    Returns [{"entity", "reason", "team", "shortfall"}, plus "risk" when `weighted`] by entity id; `shortfall`
+    counts the places no eligible inspector was left for.
     """
     load = {inspector["id"]: 0 for inspector in inspector_pool}
     certified = {inspector["id"]: set(inspector["domains"]) for inspector in inspector_pool}
     certified_for: dict[frozenset, list] = {}  # the inspectors certified for a set of domains, found once per set
     result = []
-    for entity, reason in _picked_entities(seed, entity_pool, ratios):
+    for entity, reason in _picked_entities(seed, entity_pool, ratios, weighted):
         needed, recused = frozenset(entity["domains"]), set(entity["recused"])
         if needed not in certified_for:
             certified_for[needed] = [i for i in load if needed <= certified[i]]
@@ -103,7 +153,10 @@ def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], rat
         team = _lightest(seed, entity["id"], eligible, load, team_size)
         for inspector in team:
             load[inspector] += 1
-        result.append({"entity": entity["id"], "reason": reason, "team": team, "shortfall": team_size - len(team)})
+        row = {"entity": entity["id"], "reason": reason, "team": team, "shortfall": team_size - len(team)}
+        if weighted:
+            row["risk"] = entity["risk"]
+        result.append(row)
     return sorted(result, key=lambda row: row["entity"])
 
 
@@ -139,22 +192,47 @@ def scope_entities(plan: InspectionPlan):
     return entities.distinct()
 
 
-def entity_pool(scope, plan_domains: set[str], *, limit: int | None = None) -> list[dict]:
+def entity_pool(scope, plan_domains: set[str], *, limit: int | None = None, risk: dict | None = None) -> list[dict]:
     """The pool `run_draw` takes, for the entities of `scope` (ordered by id, the first `limit` if given): each
-    with its grade, key flag, the plan's domains it falls under (read from `domain_codes`) and its recusals."""
+    with its grade, key flag, the plan's domains it falls under (read from `domain_codes`) and its recusals, and,
+    when `risk` ({id: score}) is given, its risk score."""
     rows = scope.values_list("pk", "credit_grade", "is_key_supervision", "domain_codes").order_by("pk")
     rows = list(rows[:limit] if limit is not None else rows)
     recused = defaultdict(set)
     for entity_id, officer_id in Recusal.objects.filter(is_active=True, entity__in=scope.values("pk")).values_list(
             "entity_id", "officer_id"):
         recused[entity_id].add(officer_id)
-    return [{"id": pk, "grade": grade, "key": key, "domains": sorted(set(codes.split()) & plan_domains),
+    pool = [{"id": pk, "grade": grade, "key": key, "domains": sorted(set(codes.split()) & plan_domains),
              "recused": sorted(recused[pk])}
             for pk, grade, key, codes in rows]
+    if risk is not None:
+        for entity in pool:
+            entity["risk"] = risk[entity["id"]]
+    return pool
+
+
+# The risk score reads inspections' own records, so the module that computes it builds on this one and hands
+# its scorer over when it starts (register_risk_scorer); without one, no plan can be drawn by risk.
+_risk_scorer = None
+
+
+def register_risk_scorer(scorer) -> None:
+    """`scorer(entities_queryset) -> {entity_id: score}`, today's risk score of each entity."""
+    global _risk_scorer
+    _risk_scorer = scorer
+
+
+def pool_risk(scope) -> dict[int, int]:
+    """The risk score of each entity of the scope today."""
+    if _risk_scorer is None:
+        raise ValidationError("未启用风险评分模块，不能按风险加权抽取。")
+    return _risk_scorer(Entity.objects.filter(pk__in=scope.values("pk")))
 
 
 def build_entity_pool(plan: InspectionPlan) -> list[dict]:
-    return entity_pool(scope_entities(plan), set(plan.domains.values_list("pk", flat=True)))
+    scope = scope_entities(plan)
+    return entity_pool(scope, set(plan.domains.values_list("pk", flat=True)),
+                       risk=pool_risk(scope) if plan.risk_weighted else None)
 
 
 def staff_organisations(bureau: Organisation):
@@ -190,9 +268,11 @@ def draw_plan(plan: InspectionPlan, *, actor) -> Draw:
         if not entity_pool:
             raise ValidationError("计划范围内没有在营的监管对象，无法抽取。请核对计划的监管专业和乡镇（街道）。")
         seed = secrets.token_hex(16)
-        result = run_draw(seed, entity_pool, inspector_pool, plan.sampling_ratios, plan.team_size)
+        result = run_draw(seed, entity_pool, inspector_pool, plan.sampling_ratios, plan.team_size,
+                          weighted=plan.risk_weighted)
         draw = Draw.objects.create(
-            organisation_id=plan.organisation_id, plan=plan, seed=seed, algorithm=ALGORITHM, drawn_by=actor,
+            organisation_id=plan.organisation_id, plan=plan, seed=seed, drawn_by=actor,
+            algorithm=RISK_ALGORITHM if plan.risk_weighted else ALGORITHM,
             entity_pool=entity_pool, inspector_pool=inspector_pool, result=result,
             entity_pool_hash=digest(entity_pool), inspector_pool_hash=digest(inspector_pool),
             result_hash=digest(result),
@@ -200,7 +280,7 @@ def draw_plan(plan: InspectionPlan, *, actor) -> Draw:
         record_event(actor=actor, action=AuditAction.CREATE, obj=draw, after=snapshot(draw, DRAW_AUDIT_FIELDS),
                      detail={"entities_in_pool": len(entity_pool), "inspectors_in_pool": len(inspector_pool),
                              "picked": len(result), "sampling_ratios": plan.sampling_ratios,
-                             "team_size": plan.team_size})
+                             "team_size": plan.team_size, "risk_weighted": plan.risk_weighted})
         _plan_visits(plan, draw, {e["id"]: e["domains"] for e in entity_pool}, actor)
         move_plan(plan, "draw", actor=actor, detail={"draw": draw.pk})
     return draw
@@ -308,9 +388,9 @@ class DrawCheck:
 
 def verify_draw(draw: Draw) -> DrawCheck:
     plan = draw.plan
-    known = draw.algorithm == ALGORITHM
-    rerun = run_draw(draw.seed, draw.entity_pool, draw.inspector_pool, plan.sampling_ratios, plan.team_size) if known \
-        else None
+    known = draw.algorithm in ALGORITHMS
+    rerun = run_draw(draw.seed, draw.entity_pool, draw.inspector_pool, plan.sampling_ratios, plan.team_size,
+                     weighted=draw.algorithm == RISK_ALGORITHM) if known else None
     return DrawCheck(
         seed=draw.seed, algorithm=draw.algorithm,
         entity_pool_hash=draw.entity_pool_hash, entity_pool_hash_now=digest(draw.entity_pool),
@@ -328,6 +408,7 @@ class DrawRow:
     reason_label: str
     team: list
     shortfall: int
+    risk: int | None = None  # the risk score the entity was drawn with (weighted draws)
 
 
 def draw_rows(result: list[dict]) -> list[DrawRow]:
@@ -336,4 +417,5 @@ def draw_rows(result: list[dict]) -> list[DrawRow]:
     people = User.objects.in_bulk([pk for row in result for pk in row["team"]])
     reasons = dict(VisitReason.choices)
     return [DrawRow(entities.get(row["entity"]), reasons.get(row["reason"], row["reason"]),
-                    [people.get(pk) for pk in row["team"]], row.get("shortfall", 0)) for row in result]
+                    [people.get(pk) for pk in row["team"]], row.get("shortfall", 0), row.get("risk"))
+            for row in result]

@@ -48,7 +48,8 @@ class InspectionPlanForm(forms.ModelForm):
 
     class Meta:
         model = InspectionPlan
-        fields = ["name", "year", "domains", "townships", "starts_on", "ends_on", "team_size", "item_list", "campaign"]
+        fields = ["name", "year", "domains", "townships", "starts_on", "ends_on", "team_size", "risk_weighted",
+                  "item_list", "campaign"]
         widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET, "townships": forms.CheckboxSelectMultiple,
                    "item_list": forms.CheckboxSelectMultiple}
 

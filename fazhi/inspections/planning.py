@@ -25,7 +25,7 @@ from .items import ensure_own, ensure_planner
 from .models import Campaign, InspectionItem, InspectionPlan
 from .rules import INSPECTION_RULES
 
-PLAN_FIELDS = ("name", "year", "starts_on", "ends_on", "sampling_ratios", "team_size", "campaign")
+PLAN_FIELDS = ("name", "year", "starts_on", "ends_on", "sampling_ratios", "team_size", "risk_weighted", "campaign")
 PLAN_RELATIONS = ("domains", "townships", "item_list")
 
 

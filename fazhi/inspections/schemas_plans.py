@@ -9,11 +9,19 @@ import datetime as dt
 from typing import Annotated
 
 from ninja import Field, FilterLookup, FilterSchema, Schema
+from pydantic import model_serializer
 
 from fazhi.core.choices import SupervisionDomain
 
 from .choices import PlanStatus, VisitReason
 
+
+
+def _without_absent_risk(data: dict) -> dict:
+    """An unweighted draw's rows have no risk score: leave the key out, so the rows read as stored and hash alike."""
+    if data.get("risk") is None:
+        data.pop("risk", None)
+    return data
 
 class PlanFilter(FilterSchema):
     year: Annotated[int | None, FilterLookup("year")] = Field(None, ge=2000, le=2100, description="按年度筛选。")
@@ -48,6 +56,7 @@ class PlanDetailOut(PlanOut):
     sampling_ratios: dict[str, str] = Field(
         ..., description="按信用等级（A–D）的抽查比例，单位%，以文本表示的十进制数，如 {\"A\": \"3\", \"D\": \"20\"}。")
     team_size: int = Field(..., description="每组检查人员数。")
+    risk_weighted: bool = Field(False, description="是否按风险评分加权抽取（同一信用等级内，被抽中的机会与评分成正比）。")
     items: list[str] = Field(..., description="列入计划的检查事项编码；为空时按各监管专业本机关已公布的全部事项。")
     campaign_id: int | None = Field(None, description="所属专项执法编号；不属于专项为空。")
     draw_ids: list[int] = Field(..., description="本计划的随机抽取编号（每个计划只能抽取一次）。")
@@ -74,6 +83,11 @@ class DrawResultRowOut(Schema):
     reason: VisitReason = Field(..., description="入选原因代码：random_draw 随机抽中，key_supervision 重点监管全覆盖。")
     team: list[int] = Field(..., description="检查组执法人员编号，第一位为主办人。")
     shortfall: int = Field(0, description="缺少的检查人员数（没有符合条件的人员可派）。")
+    risk: int | None = Field(None, description="按风险加权抽取时该对象的风险评分；未加权时不出现。")
+
+    @model_serializer(mode="wrap")
+    def _rows_as_stored(self, handler):
+        return _without_absent_risk(handler(self))
 
 
 class EntityPoolRowOut(Schema):
@@ -82,6 +96,11 @@ class EntityPoolRowOut(Schema):
     key: bool = Field(..., description="抽取时是否重点监管。")
     domains: list[str] = Field(..., description="抽取时属于计划范围的监管专业代码。")
     recused: list[int] = Field(..., description="须对该对象回避的执法人员编号。")
+    risk: int | None = Field(None, description="按风险加权抽取时抽取当日的风险评分（计入对象池哈希）；未加权时不出现。")
+
+    @model_serializer(mode="wrap")
+    def _rows_as_stored(self, handler):
+        return _without_absent_risk(handler(self))
 
 
 class InspectorPoolRowOut(Schema):

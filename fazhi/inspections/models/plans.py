@@ -47,6 +47,10 @@ class InspectionPlan(ScopedModel):
     sampling_ratios = models.JSONField("抽查比例（%）", default=dict,
                                        help_text="按信用等级的抽查比例，如 {\"A\": \"3\", \"B\": \"5\", \"C\": \"10\", \"D\": \"20\"}。")
     team_size = models.PositiveSmallIntegerField("每组检查人员数", default=2)
+    risk_weighted = models.BooleanField(
+        "按风险加权抽取", default=False, db_default=False,
+        help_text="勾选后，各信用等级内按监管对象的风险分加权抽取：风险分越高，被抽中的机会越大（风险分加倍，机会加倍）；"
+                  "各等级的抽查比例和重点监管全覆盖不变。抽取时的风险分记入对象库，可复核。")
     item_list = models.ManyToManyField("inspections.InspectionItem", verbose_name="检查事项", related_name="plans",
                                        blank=True)
     campaign = models.ForeignKey(Campaign, verbose_name="所属专项", null=True, blank=True, on_delete=models.PROTECT,
