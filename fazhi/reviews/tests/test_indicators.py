@@ -74,3 +74,15 @@ def test_the_figures_follow_the_scope(signed_pair, bureaus, supervision_section)
     assert indicator("reviews.auto_vetoed").compute(before).value == 0
     Case.objects.filter(pk=signed_pair[1].pk).update(received_on=dt.date(2024, 6, 1))
     assert indicator("reviews.auto_vetoed").compute(before).value == 1
+
+
+def test_each_figure_by_organisation_folds_to_the_whole(signed_pair, bureaus, django_assert_num_queries):
+    from fazhi.reports.indicators import fold
+
+    scope = Scope((bureaus["kaiping"].pk, bureaus["kaiping_institute"].pk, bureaus["huancui"].pk),
+                  dt.date(2025, 1, 1), timezone.localdate())
+    for code in CODES:
+        found = indicator(code)
+        with django_assert_num_queries(1):
+            by_organisation = found.compute_by_organisation(scope)
+        assert fold(found.figure_kind, by_organisation.values()) == found.compute(scope), code
