@@ -7,18 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fazhi.core.audit import lock_audit_chain, record_update, snapshot
+from fazhi.core.permissions import may_edit_shared_tables
 
 from .choices import ConditionKind
 from .models import CaseRule
 
-RULE_EDITOR_ROLES = ("admin", "legal_reviewer")
 EDITABLE_RULE_FIELDS = ("name", "party_kind", "amount", "penalty_kind", "basis", "is_active")
 
 
 def may_edit_rules(actor) -> bool:
-    return bool(actor is not None and getattr(actor, "is_authenticated", False) and (
-        actor.is_superuser or (actor.has_role(*RULE_EDITOR_ROLES) and actor.organisation is not None
-                               and actor.organisation.parent_id is None)))
+    return may_edit_shared_tables(actor)
 
 
 def ensure_may_edit_rules(actor) -> None:

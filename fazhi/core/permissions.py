@@ -37,3 +37,14 @@ def acting_bureau(actor, what: str = "办理业务"):
     if actor is None or getattr(actor, "organisation_id", None) is None:
         raise PermissionDenied(f"您的账号未归属任何机构，不能{what}。")
     return actor.organisation.bureau or actor.organisation
+
+
+# Tables every bureau of an installation shares (the case rule table, the review rubric, the warning rules) are
+# set at the top of it: by these roles of an organisation with no parent (a province, or a county running alone).
+SHARED_TABLE_EDITOR_ROLES = ("admin", "legal_reviewer")
+
+
+def may_edit_shared_tables(actor) -> bool:
+    return bool(actor is not None and getattr(actor, "is_authenticated", False) and (
+        actor.is_superuser or (actor.has_role(*SHARED_TABLE_EDITOR_ROLES) and actor.organisation is not None
+                               and actor.organisation.parent_id is None)))

@@ -12,20 +12,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fazhi.core.audit import lock_audit_chain, record_create, record_update, snapshot
+from fazhi.core.permissions import may_edit_shared_tables
 
 from .checks import CHECKS
 from .choices import RubricKind
 from .models import RubricCategory, RubricItem
-from .rules import RUBRIC_EDITOR_ROLES
 
 ITEM_FIELDS = ("name", "category", "kind", "points", "check_code", "basis", "sort_order", "is_active")
 CATEGORY_FIELDS = ("name", "weight", "sort_order")
 
 
 def may_edit_rubric(actor) -> bool:
-    return bool(actor is not None and getattr(actor, "is_authenticated", False) and (
-        actor.is_superuser or (actor.has_role(*RUBRIC_EDITOR_ROLES) and actor.organisation is not None
-                               and actor.organisation.parent_id is None)))
+    return may_edit_shared_tables(actor)
 
 
 def ensure_may_edit_rubric(actor) -> None:

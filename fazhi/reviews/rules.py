@@ -28,7 +28,6 @@ REVIEW_RULES = ReviewRules()
 # Who does what (ARCHITECTURE.md, "The people"): the legal section reviews files and, with the administrator,
 # keeps the rubric; leaders and section heads read the results.
 REVIEWER_ROLES = LEGAL_ROLES
-RUBRIC_EDITOR_ROLES = LEGAL_ROLES | frozenset({"admin"})
 BATCH_READER_ROLES = LEGAL_ROLES | LEADER_ROLES | frozenset({"section_head", "admin"})
 READER_ROLES = CASE_READER_ROLES
 

@@ -8,14 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fazhi.core.audit import lock_audit_chain, record_update, snapshot
-from fazhi.core.choices import Role
+from fazhi.core.permissions import may_edit_shared_tables
 
 from .choices import Severity
 from .models import EarlyWarning, WarningRule
 from .status import WARNING_MACHINE
 from .warning_rules import RULES_BY_CODE
 
-RULE_EDITOR_ROLES = (Role.ADMIN, Role.LEGAL_REVIEWER)
 MAX_LEAD_DAYS = 365
 
 
@@ -40,11 +39,7 @@ def acknowledge_warning(warning: EarlyWarning, *, actor, note: str) -> EarlyWarn
 # ---- the rule table's settings ---------------------------------------------------------------------------------
 
 def may_edit_rules(actor) -> bool:
-    """The rule table serves every bureau of the installation, so it is set at the top of it: by an administrator
-    or legal reviewer of an organisation with no parent (a province, or a county running alone)."""
-    return bool(actor is not None and getattr(actor, "is_authenticated", False) and (
-        actor.is_superuser or (actor.has_role(*RULE_EDITOR_ROLES) and actor.organisation is not None
-                               and actor.organisation.parent_id is None)))
+    return may_edit_shared_tables(actor)
 
 
 def ensure_may_edit_rules(actor) -> None:
