@@ -50,11 +50,14 @@ def _is_case_officer(case, person) -> bool:
     return case.team.filter(officer=person).exists()
 
 
-def reviewer_problem(case, stage: str, reviewer) -> str | None:
-    """The reviewer is of the stage's role, never one of the case's officers, and a first-time legal reviewer
-    holds a legal qualification (行政处罚法第五十八条第二款)."""
+def ensure_stage_role(stage: str, reviewer) -> None:
     if not reviewer.has_role(*STAGE_ROLES[stage]):
-        return f"您没有{ReviewStage(stage).label}的权限。"
+        raise PermissionDenied(f"您没有{ReviewStage(stage).label}的权限。")
+
+
+def reviewer_problem(case, stage: str, reviewer) -> str | None:
+    """The reviewer is never one of the case's officers, and a first-time legal reviewer holds a legal
+    qualification (行政处罚法第五十八条第二款)."""
     if _is_case_officer(case, reviewer):
         return "审核人员不能是本案的承办人员（行政处罚法第五十八条）。"
     if stage == ReviewStage.LEGAL and not reviewer.has_legal_qualification:
@@ -90,14 +93,14 @@ def record_review(case: Case, *, stage: str, reviewer, outcome: str, reasons: st
         missing = [ReviewAspect(a).label for a in ReviewAspect.values if not aspects.get(a)]
         if missing:
             raise ValidationError(f"法制审核应当逐项审核，请填写{'、'.join(missing)}的审核意见。")
+    ensure_stage_role(stage, reviewer)
     with transaction.atomic():
         lock_audit_chain()
         case = Case.objects.select_for_update().get(pk=case.pk)
-        problem = reviewer_problem(case, stage, reviewer)
         after_hearing = case.status == S.HEARING and major.hearing_was_held(case)
-        problem = problem or _stage_order_problem(case, stage, after_hearing)
+        problem = reviewer_problem(case, stage, reviewer) or _stage_order_problem(case, stage, after_hearing)
         if problem:
-            raise PermissionDenied(problem) if "权限" in problem else ValidationError(problem)
+            raise ValidationError(problem)
         review = LegalReview.objects.create(
             case=case, stage=stage, round=current_round(case), reviewer=reviewer, reviewed_on=on, outcome=outcome,
             reasons=reasons, aspects=aspects, after_hearing=after_hearing,

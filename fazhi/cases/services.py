@@ -39,6 +39,8 @@ EDITABLE_FIELDS = (
     "other_penalty_detail", "band_level", "discretion_reasons", "party_name", "party_credit_code",
     "party_id_number", "party_representative", "party_address", "party_phone", "education_record",
 )
+# What an on-the-spot decision records beside the facts (行政处罚法第五十二条、第六十八至七十条).
+ON_SPOT_FIELDS = ("on_spot_place", "cash_collected", "cash_receipt_number", "cash_hard_to_collect")
 EDITABLE_STATES = (S.REGISTERED, S.INVESTIGATING, S.IN_REVIEW, S.NOTIFIED, S.HEARING)
 PENALTY_FIELDS = ("penalty_kinds", "fine_amount", "confiscation_amount", "other_penalty_detail", "band_level",
                   "discretion_reasons")
@@ -150,7 +152,7 @@ def open_case(*, actor, source: str, received_on: dt.date, cause: str, domain: s
         values["domain_id"] = domain
     if "domain_id" not in values:
         raise ValidationError("请选择专业类别。")
-    unknown = set(facts) - set(EDITABLE_FIELDS)
+    unknown = set(facts) - set(EDITABLE_FIELDS) - set(ON_SPOT_FIELDS if procedure == Procedure.SIMPLE else ())
     if unknown:
         raise ValueError(f"open_case: unknown fields {sorted(unknown)}")
     values.update(facts)
@@ -898,11 +900,9 @@ def decide_on_the_spot(*, actor, cause: str, facts: str, violation, penalty_kind
         procedure=Procedure.SIMPLE, source_inspection=source_inspection,
         source_detail=f"现场笔录{check.record.number}：{check.item.title}" if check is not None else "",
         client_key=client_key, facts=facts, penalty_kinds=penalty_kinds, fine_amount=fine_amount, act_ended_on=on,
+        on_spot_place=place, cash_collected=cash_collected, cash_receipt_number=cash_receipt_number.strip(),
+        cash_hard_to_collect=cash_hard_to_collect,
     )
-    Case.objects.filter(pk=case.pk).update(on_spot_place=place, cash_collected=cash_collected,
-                                           cash_receipt_number=cash_receipt_number.strip(),
-                                           cash_hard_to_collect=cash_hard_to_collect)
-    case.refresh_from_db()
     ensure_allowed(case, "decide_on_spot", actor=actor, on=on)
     number = next_document_number(case.organisation, "simple_penalty", year=on.year, actor=actor)
     owes = bool(fine_amount) and not cash_collected
