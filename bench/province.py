@@ -503,7 +503,9 @@ class Rows:
         from django.db.models import JSONField
         from psycopg.types.json import Jsonb
 
-        fields = [f for f in model._meta.concrete_fields if with_id or not f.primary_key]
+        # A generated column is the database's to fill: COPY refuses it.
+        fields = [f for f in model._meta.concrete_fields
+                  if (with_id or not f.primary_key) and not getattr(f, "generated", False)]
         self.table = model._meta.db_table
         self.columns = tuple(f.column for f in fields)
         self.names = [f.attname for f in fields]

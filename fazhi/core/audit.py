@@ -14,12 +14,12 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .bulk import bulk_insert
+from .bulk import bulk_insert_values
 from .choices import AuditAction
 from .models import AuditChainHead, AuditEvent
 
@@ -78,24 +78,88 @@ def _organisation_id(obj: models.Model | None):
     return getattr(obj, "organisation_id", None)
 
 
-def event_hash(event: AuditEvent) -> str:
-    payload = {
-        "seq": event.seq,
-        "occurred_at": event.occurred_at.astimezone(dt.timezone.utc).isoformat(),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "organisation_id": event.organisation_id,
-        "before": event.before,
-        "after": event.after,
-        "detail": event.detail,
-        "prev_hash": event.prev_hash,
-    }
-    canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+# Made once: json.dumps with options builds a new encoder per call, a cost at a bulk append's scale.
+_CANONICAL_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+_PLAIN_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_json_default)
+
+
+def _text(value) -> str:
+    """A scalar column as JSON text."""
+    if value is None:
+        return "null"
+    if type(value) is int:
+        return str(value)
+    return _CANONICAL_ENCODER.encode(value)
+
+
+def _hash_of(*, seq, occurred_at, actor_id, actor_name, action, object_type, object_id, object_repr, organisation_id,
+             before: str, after: str, detail: str, prev_hash) -> str:
+    """SHA-256 of the event's canonical JSON: its fields by name in order, compact, the JSON fields as given.
+
+    `before`, `after` and `detail` are already canonical text (`canonical_json`); the rest is written here
+    in the order `json.dumps(sort_keys=True)` would put it, so the text is the same as dumping the whole.
+    """
+    canonical = "".join((
+        '{"action":', _text(action), ',"actor_id":', _text(actor_id), ',"actor_name":', _text(actor_name),
+        ',"after":', after, ',"before":', before, ',"detail":', detail, ',"object_id":', _text(object_id),
+        ',"object_repr":', _text(object_repr), ',"object_type":', _text(object_type),
+        ',"occurred_at":', _text(occurred_at.astimezone(dt.timezone.utc).isoformat()),
+        ',"organisation_id":', _text(organisation_id), ',"prev_hash":', _text(prev_hash), ',"seq":', _text(seq), "}",
+    ))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# Floats from this magnitude on are written in exponent form, which PostgreSQL's JSON reads as a whole number.
+_EXPONENT_FORM_FROM = 1e16
+
+
+def _reads_back_as_written(value) -> bool:
+    """Whether `value`'s JSON reads back from the database as the same value in the same key order.
+
+    Keys that are not text (numbers) come back as text, in another order; PostgreSQL keeps no negative zero
+    and writes large floats as whole numbers.
+    """
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _reads_back_as_written(v) for k, v in value.items())
+    if kind is list or kind is tuple:
+        return all(_reads_back_as_written(v) for v in value)
+    if kind is float:
+        return value != 0 and abs(value) < _EXPONENT_FORM_FROM
+    return True
+
+
+def _as_read_back(value):
+    """A JSON-read value with its floats as PostgreSQL gives them back; on SQLite it is then stored so too."""
+    kind = type(value)
+    if kind is dict:
+        return {k: _as_read_back(v) for k, v in value.items()}
+    if kind is list:
+        return [_as_read_back(v) for v in value]
+    if kind is float:
+        return 0.0 if value == 0 else int(value) if abs(value) >= _EXPONENT_FORM_FROM else value
+    return value
+
+
+def canonical_json(value) -> str:
+    """`value` as canonical JSON text (sorted keys, compact): the text its stored copy gives back when dumped so.
+
+    Dates, decimals and the like are written as `_json_default` writes them. A value that would not read
+    back as written (`_reads_back_as_written`) is first put in the form it would read back in.
+    """
+    if not _reads_back_as_written(value):
+        value = _as_read_back(json.loads(_PLAIN_ENCODER.encode(value)))
+    return _CANONICAL_ENCODER.encode(value)
+
+
+def event_hash(event: AuditEvent) -> str:
+    """The hash an event's stored content gives: what `verify_chain` compares with the one it was written with."""
+    return _hash_of(
+        seq=event.seq, occurred_at=event.occurred_at, actor_id=event.actor_id, actor_name=event.actor_name,
+        action=event.action, object_type=event.object_type, object_id=event.object_id,
+        object_repr=event.object_repr, organisation_id=event.organisation_id, before=canonical_json(event.before),
+        after=canonical_json(event.after), detail=canonical_json(event.detail), prev_hash=event.prev_hash,
+    )
 
 
 def _locked_head() -> AuditChainHead:
@@ -120,37 +184,52 @@ def lock_audit_chain() -> None:
     _locked_head()
 
 
-def _round_trip(value):
-    """The value as the database will hand it back (JSON), so a hash is computed over exactly that."""
-    # json's C encoder walks the structure; `default` is called only for the few types it cannot write.
-    return json.loads(json.dumps(value, ensure_ascii=False, default=_json_default)) if value is not None else None
-
-
 def _actor_and_name(actor) -> tuple:
-    actor_obj = actor if getattr(actor, "pk", None) else None
-    return actor_obj, (str(actor_obj) if actor_obj else "系统")[:150]
+    actor_id = actor.pk if getattr(actor, "pk", None) else None
+    return actor_id, (str(actor) if actor_id else "系统")[:150]
 
 
-def _chained_event(*, seq, prev_hash, actor_obj, actor_name, action, obj, before, after, detail,
-                   organisation_id=None, object_repr=None) -> AuditEvent:
-    """An event following `prev_hash` in the chain, with its own hash, not yet saved."""
-    event = AuditEvent(
-        seq=seq,
-        occurred_at=timezone.now(),
-        actor=actor_obj,
-        actor_name=actor_name,
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200],
-        organisation_id=organisation_id if organisation_id is not None else _organisation_id(obj),
-        before=_round_trip(before),
-        after=_round_trip(after),
-        detail=_round_trip(detail or {}),
-        prev_hash=prev_hash,
+# An event's columns in the order `_chained_row` gives them; the JSON ones as canonical text.
+EVENT_COLUMNS = ("seq", "occurred_at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                 "organisation_id", "before", "after", "detail", "prev_hash", "hash")
+JSON_COLUMNS = frozenset({"before", "after", "detail"})
+
+
+def _chained_row(*, seq, prev_hash, actor_id, actor_name, action, obj, before, after, detail,
+                 organisation_id=None, object_repr=None) -> tuple:
+    """The columns of an event following `prev_hash` in the chain, with its own hash (EVENT_COLUMNS)."""
+    occurred_at = timezone.now()
+    object_type = obj._meta.label_lower if obj is not None else ""
+    object_id = str(obj.pk) if obj is not None else ""
+    object_repr = (object_repr if object_repr is not None else str(obj) if obj is not None else "")[:200]
+    organisation_id = organisation_id if organisation_id is not None else _organisation_id(obj)
+    action = str(action)
+    before_text, after_text = canonical_json(before), canonical_json(after)
+    detail_text = canonical_json(detail or {})
+    event_hash_ = _hash_of(
+        seq=seq, occurred_at=occurred_at, actor_id=actor_id, actor_name=actor_name, action=action,
+        object_type=object_type, object_id=object_id, object_repr=object_repr, organisation_id=organisation_id,
+        before=before_text, after=after_text, detail=detail_text, prev_hash=prev_hash,
     )
-    event.hash = event_hash(event)
-    return event
+    return (seq, occurred_at, actor_id, actor_name, action, object_type, object_id, object_repr, organisation_id,
+            None if before is None else before_text, None if after is None else after_text, detail_text,
+            prev_hash, event_hash_)
+
+
+def _event_from_row(row: tuple) -> AuditEvent:
+    values = dict(zip(EVENT_COLUMNS, row))
+    for name in JSON_COLUMNS:
+        if values[name] is not None:
+            values[name] = json.loads(values[name])
+    return AuditEvent(**values)
+
+
+def _insert_rows(rows: list[tuple]) -> None:
+    """Append chained rows: on PostgreSQL the canonical JSON text goes straight into COPY."""
+    if connections[router.db_for_write(AuditEvent)].vendor == "postgresql":
+        bulk_insert_values(AuditEvent, EVENT_COLUMNS, rows)
+    else:
+        AuditEvent.objects.bulk_create([_event_from_row(row) for row in rows])
 
 
 def record_event(
@@ -167,12 +246,12 @@ def record_event(
     """Append one event to the chain. Call it inside the transaction that makes the change."""
     with transaction.atomic():
         head = _locked_head()
-        actor_obj, actor_name = _actor_and_name(actor)
-        event = _chained_event(
-            seq=head.seq + 1, prev_hash=head.hash, actor_obj=actor_obj, actor_name=actor_name, action=action,
+        actor_id, actor_name = _actor_and_name(actor)
+        event = _event_from_row(_chained_row(
+            seq=head.seq + 1, prev_hash=head.hash, actor_id=actor_id, actor_name=actor_name, action=action,
             obj=obj, before=before, after=after, detail=detail, organisation_id=organisation_id,
             object_repr=object_repr,
-        )
+        ))
         event.save(force_insert=True)
         head.seq, head.hash = event.seq, event.hash
         head.save(update_fields=["seq", "hash"])
@@ -193,28 +272,29 @@ class PendingEvent:
 def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:
     """Append many events at once (a bulk import): one lock of the head, hashes chained in order, bulk inserts.
 
-    The chain is the same as if each had been recorded alone; only the number of round trips differs.
+    The chain is the same as if each had been recorded alone; only the number of round trips differs. No
+    model instance is made per event: rows go from the pending events to the database.
     """
     count = 0
     with transaction.atomic():
         head = _locked_head()
-        actor_obj, actor_name = _actor_and_name(actor)
-        seq, prev_hash, batch = head.seq, head.hash, []
+        actor_id, actor_name = _actor_and_name(actor)
+        seq, prev_hash, rows = head.seq, head.hash, []
         for item in pending:
             seq += 1
-            event = _chained_event(
-                seq=seq, prev_hash=prev_hash, actor_obj=actor_obj, actor_name=actor_name, action=item.action,
+            row = _chained_row(
+                seq=seq, prev_hash=prev_hash, actor_id=actor_id, actor_name=actor_name, action=item.action,
                 obj=item.obj, before=item.before, after=item.after, detail=item.detail,
             )
-            prev_hash = event.hash
-            batch.append(event)
-            if len(batch) >= batch_size:
-                bulk_insert(AuditEvent, batch)
-                count += len(batch)
-                batch = []
-        if batch:
-            bulk_insert(AuditEvent, batch)
-            count += len(batch)
+            prev_hash = row[-1]
+            rows.append(row)
+            if len(rows) >= batch_size:
+                _insert_rows(rows)
+                count += len(rows)
+                rows = []
+        if rows:
+            _insert_rows(rows)
+            count += len(rows)
         if count:
             head.seq, head.hash = seq, prev_hash
             head.save(update_fields=["seq", "hash"])

@@ -33,7 +33,8 @@ def bulk_insert(model, objects: list, *, with_ids: bool = False, batch_size: int
         model.objects.bulk_create(objects, batch_size=batch_size)
         return
     meta, now = model._meta, timezone.now()
-    fields = [f for f in meta.concrete_fields if with_ids or not f.primary_key]
+    # A generated column is the database's to fill: COPY refuses it.
+    fields = [f for f in meta.concrete_fields if (with_ids or not f.primary_key) and not getattr(f, "generated", False)]
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:

@@ -2,12 +2,13 @@
 from contextlib import contextmanager
 
 import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fazhi.core import services
-from fazhi.core.audit import PendingEvent, record_events, verify_chain
+from fazhi.core.audit import PendingEvent, event_hash, record_event, record_events, verify_chain
 from fazhi.core.choices import AuditAction, SectionKind
 from fazhi.core.models import AuditEvent, Section
 
@@ -118,3 +119,34 @@ def test_it_refuses_update_and_delete_on_postgresql(chain, statement):
         with transaction.atomic(), connection.cursor() as c:
             c.execute(statement)
     assert AuditEvent.objects.count() == len(chain)
+
+
+# --- what an event may carry -----------------------------------------------------------------------------------
+
+# Text as PostgreSQL's JSON holds it: no NUL, no lone surrogate halves.
+TEXTS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12)
+SCALARS = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | TEXTS
+           | st.dates() | st.decimals(allow_nan=False, allow_infinity=False, places=2)
+           | st.floats(allow_nan=False, allow_infinity=False))
+# Keys as services write them, and numbers too: those read back as text, in another order.
+KEYS = TEXTS.filter(bool) | st.integers(0, 1000)
+PAYLOADS = st.recursive(
+    SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
+    max_leaves=12,
+)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.dictionaries(KEYS, PAYLOADS, max_size=4), after=st.dictionaries(KEYS, PAYLOADS, max_size=4),
+       detail=st.dictionaries(TEXTS.filter(bool), PAYLOADS, max_size=3))
+def test_any_payload_verifies_once_stored_in_bulk_and_alone(admin, kaiping, before, after, detail):
+    with transaction.atomic():
+        record_events([PendingEvent(AuditAction.UPDATE, kaiping, before=before, after=after, detail=detail)] * 2,
+                      actor=admin)
+        single = record_event(actor=admin, action=AuditAction.UPDATE, obj=kaiping, before=before, after=after,
+                              detail=detail)
+        stored = AuditEvent.objects.get(pk=single.pk)
+        assert stored.hash == single.hash == event_hash(stored)
+        assert verify_chain().intact
+        transaction.set_rollback(True)
