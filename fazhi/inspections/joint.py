@@ -15,8 +15,8 @@ asked for, and forms groups whose windows share at least one day (a window is in
 touch on one day overlap). A group with tasks of at least two departments becomes one `JointVisit`; its window
 is the days every task of the group shares, its lead the department with the most checklist items
 (`lead_department`), its checklist the items of all tasks, de-duplicated by text. Tasks and our visits are
-linked to it in the same transaction, with one audit event each. Merged tasks are never merged again, so
-merging twice changes nothing.
+linked to it in the same transaction: the joint visit's creation event names every task it took, and each of
+our visits has its own event. Merged tasks are never merged again, so merging twice changes nothing.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -44,6 +45,7 @@ from .permissions import JOINT_ROLES
 # runs the platform organises the visit, then the others in the order of `Department`. A rule, not a ranking of
 # departments: any fixed order keeps the choice reproducible.
 LEAD_DEPARTMENT_ORDER: tuple[str, ...] = tuple(Department.values)
+DEPARTMENT_RANK = {d: n for n, d in enumerate(LEAD_DEPARTMENT_ORDER)}
 # Our own visits' tasks are numbered after the visit, so a visit has at most one task.
 OWN_TASK_PREFIX = "JC"
 # Who brings tasks in by hand or by API: other systems and people may not file tasks as 卫生健康.
@@ -85,6 +87,7 @@ def ensure_may_act_for(actor, bureau, what: str) -> None:
 
 # ---- saving tasks --------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)  # departments repeat the same few item texts across thousands of tasks
 def item_key(text: str) -> str:
     """Two item texts are the same item when they differ only in spacing."""
     return re.sub(r"\s+", "", text or "")
@@ -277,7 +280,7 @@ class PlannedVisit:
     """A group of tasks on one entity that one joint visit will serve; nothing of it is saved yet."""
 
     entity: Entity
-    tasks: list[ExternalTask]
+    tasks: list[TaskRow | ExternalTask]
     window_start: dt.date
     window_end: dt.date
     lead_department: str = ""
@@ -301,38 +304,40 @@ class PlannedVisit:
         return [t.inspection for t in self.tasks if t.inspection_id]
 
 
-def combined_checklist(tasks: list[ExternalTask]) -> list[dict]:
+def combined_checklist(tasks: list[TaskRow | ExternalTask]) -> list[dict]:
     """Every item of every task once (same text, however spaced, is one item), each with its departments.
 
     Items keep the order of the departments (LEAD_DEPARTMENT_ORDER), then of the tasks and their items.
     """
-    order = {d: n for n, d in enumerate(LEAD_DEPARTMENT_ORDER)}
     entries: dict[str, dict] = {}
-    for task in sorted(tasks, key=lambda t: (order[t.department], t.window_start, t.external_id)):
+    for task in sorted(tasks, key=lambda t: (DEPARTMENT_RANK[t.department], t.window_start, t.external_id)):
+        department = task.department
         for text in task.items:
-            entry = entries.setdefault(item_key(text), {"text": text.strip(), "departments": []})
-            if task.department not in entry["departments"]:
-                entry["departments"].append(task.department)
+            key = item_key(text)
+            entry = entries.get(key)
+            if entry is None:
+                entries[key] = {"text": text.strip(), "departments": [department]}
+            elif department not in entry["departments"]:
+                entry["departments"].append(department)
     return list(entries.values())
 
 
-def lead_department(tasks: list[ExternalTask]) -> str:
+def lead_department(tasks: list[TaskRow | ExternalTask]) -> str:
     """The department with the most distinct items in the group; ties go to the earlier in LEAD_DEPARTMENT_ORDER."""
     items: dict[str, set] = defaultdict(set)
     for task in tasks:
-        items[task.department] |= {item_key(i) for i in task.items}
-    order = {d: n for n, d in enumerate(LEAD_DEPARTMENT_ORDER)}
-    return min(items, key=lambda d: (-len(items[d]), order[d]))
+        items[task.department].update(map(item_key, task.items))
+    return min(items, key=lambda d: (-len(items[d]), DEPARTMENT_RANK[d]))
 
 
-def group_tasks(tasks: list[ExternalTask]) -> list[list[ExternalTask]]:
+def group_tasks(tasks: list[TaskRow | ExternalTask]) -> list[list[TaskRow | ExternalTask]]:
     """Groups of one entity's tasks that share a day and come from at least two departments.
 
     The task that ends first can only share days with tasks that start by its last day, and all of those are
     open on that day; so that set is the largest group it can join. If it spans two departments it becomes a
     group; otherwise the first task has no partner and is left out. Repeat with what remains.
     """
-    remaining = sorted(tasks, key=lambda t: (t.window_end, t.window_start, LEAD_DEPARTMENT_ORDER.index(t.department),
+    remaining = sorted(tasks, key=lambda t: (t.window_end, t.window_start, DEPARTMENT_RANK[t.department],
                                              t.external_id))
     groups = []
     while remaining:
@@ -359,36 +364,63 @@ def _own_visit_task(bureau, inspection: Inspection, existing: ExternalTask | Non
     return task
 
 
-def _candidates(bureau, start: dt.date, end: dt.date, *, lock: bool) -> list[ExternalTask]:
+DEPARTMENT_LABELS = dict(Department.choices)
+
+
+@dataclass(slots=True, eq=False)
+class TaskRow:
+    """Another department's unmerged task as merging reads it: the columns planning needs, without a model
+    instance per task (a year's merge reads a hundred thousand of them)."""
+
+    pk: int
+    department: str
+    external_id: str
+    entity_id: int
+    title: str
+    items: list
+    window_start: dt.date
+    window_end: dt.date
+    entity: Entity | None = None
+
+    COLUMNS = ("pk", "department", "external_id", "entity_id", "title", "items", "window_start", "window_end")
+
+    @property
+    def inspection_id(self) -> None:
+        return None  # only our own visits' tasks stand for an inspection
+
+    def get_department_display(self) -> str:
+        return DEPARTMENT_LABELS[self.department]
+
+
+def _candidates(bureau, start: dt.date, end: dt.date, *, lock: bool) -> list:
+    """The unmerged tasks overlapping the period: other departments' as TaskRow, ours as ExternalTask."""
     overlapping = Q(window_start__lte=end, window_end__gte=start)
-    tasks = ExternalTask.objects.filter(overlapping, organisation=bureau, joint_visit__isnull=True)
+    tasks = ExternalTask.objects.filter(overlapping, organisation=bureau, joint_visit__isnull=True).order_by()
     visits = Inspection.objects.filter(overlapping, organisation=bureau, status=InspectionStatus.PLANNED,
                                        joint_visit__isnull=True)
     if lock:
         # Lock without joins (PostgreSQL refuses FOR UPDATE on the nullable side of an outer join).
         list(tasks.select_for_update().values_list("pk", flat=True))
         list(visits.select_for_update().values_list("pk", flat=True))
-    # One Entity object per entity, shared by its tasks, rather than one per task through a join.
-    found = list(tasks)
-    entities = Entity.objects.in_bulk({t.entity_id for t in found})
-    linked = Inspection.objects.in_bulk({t.inspection_id for t in found if t.inspection_id})
-    for task in found:
-        task.entity = entities[task.entity_id]
-        if task.inspection_id:
-            task.inspection = linked[task.inspection_id]
-    own = {t.inspection_id: t for t in found if t.department == Department.HEALTH and t.inspection_id}
-    others = [t for t in found if not (t.department == Department.HEALTH and t.inspection_id)]
+    ours = Q(department=Department.HEALTH, inspection__isnull=False)
+    others = [TaskRow(*row) for row in tasks.exclude(ours).values_list(*TaskRow.COLUMNS)]
+    own = {t.inspection_id: t for t in tasks.filter(ours)}
+    candidates = []
     for visit in visits.select_related("entity").prefetch_related("items"):
         task = _own_visit_task(bureau, visit, own.get(visit.pk))
         if task.items:  # a visit without items has nothing to put on a checklist yet
-            others.append(task)
-    return others
+            candidates.append(task)
+    # One Entity object per entity, shared by its tasks, rather than one per task through a join.
+    entities = Entity.objects.in_bulk({t.entity_id for t in others})
+    for task in others:
+        task.entity = entities[task.entity_id]
+    return others + candidates
 
 
 def plan_joint_visits(bureau, *, window: tuple[dt.date, dt.date], lock: bool = False) -> list[PlannedVisit]:
     """What merging would do now: one PlannedVisit per group, by entity name. Saves nothing."""
     start, end = window
-    by_entity: dict[int, list[ExternalTask]] = defaultdict(list)
+    by_entity: dict[int, list[TaskRow | ExternalTask]] = defaultdict(list)
     for task in _candidates(bureau, start, end, lock=lock):
         by_entity[task.entity_id].append(task)
     planned = []
@@ -439,24 +471,36 @@ def merge_joint_visits(bureau, *, actor, window: tuple[dt.date, dt.date]) -> Mer
     return MergeResult(visits=visits, tasks_merged=sum(len(p.tasks) for p in planned))
 
 
+# A joint visit's columns in its creation event, as `snapshot` names them; the values go in as they are, since
+# the audit trail writes dates and the checklist (JSON already) itself, and the visit is new.
+VISIT_EVENT_COLUMNS = tuple((f.name, f.attname) for f in JointVisit._meta.concrete_fields)
+
+
 def _save_joint_visits(bureau, planned: list[PlannedVisit], actor) -> list[JointVisit]:
+    """Insert the visits and link their tasks and our visits, in a fixed number of statements.
+
+    Each joint visit's creation event names every task it took (id, department, number): that event is the
+    record of those tasks being merged, so a merge of a year's tasks writes one event per visit, not one more
+    per task. Our own visits (`Inspection`) each get their own event, since a visit's history is read alone.
+    """
     visits = [JointVisit(organisation=bureau, entity=p.entity, lead_department=p.lead_department,
                          window_start=p.window_start, window_end=p.window_end, checklist=p.checklist, created_by=actor)
               for p in planned]
     bulk_insert(JointVisit, visits, with_ids=True)
-    task_events = _save_own_tasks([t for p in planned for t in p.tasks])
+    task_events = _save_own_tasks([t for p in planned for t in p.tasks if isinstance(t, ExternalTask)])
     task_links, inspection_links, events = [], [], []
-    labels = dict(Department.choices)
     for visit, p in zip(visits, planned):
-        events.append(PendingEvent(AuditAction.CREATE, visit, after=snapshot(visit), detail={
-            "tasks": [f"{labels[t.department]} {t.external_id}" for t in p.tasks]}))
+        after = {name: getattr(visit, attname) for name, attname in VISIT_EVENT_COLUMNS}
+        events.append(PendingEvent(AuditAction.CREATE, visit, after=after, detail={
+            "tasks": [f"{DEPARTMENT_LABELS[t.department]} {t.external_id}" for t in p.tasks],
+            "task_ids": [t.pk for t in p.tasks]}))
         events += [e for t in p.tasks for e in task_events.get(id(t), [])]
         task_links += [(t.pk, visit.pk) for t in p.tasks]
         inspection_links += [(i.pk, visit.pk) for i in p.inspections]
-        link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk},
-                "detail": {"joint_visit": str(visit)}}
-        events += [PendingEvent(AuditAction.UPDATE, t, **link) for t in p.tasks]
-        events += [PendingEvent(AuditAction.UPDATE, i, **link) for i in p.inspections]
+        if p.inspections:
+            link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk},
+                    "detail": {"joint_visit": str(visit)}}
+            events += [PendingEvent(AuditAction.UPDATE, i, **link) for i in p.inspections]
     _link_to_visits(ExternalTask, task_links)
     _link_to_visits(Inspection, inspection_links)
     record_events(events, actor=actor)

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from fazhi.core.audit import verify_chain
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import AuditEvent
 from fazhi.entities.tests.factories import credit_code, register
@@ -145,12 +146,16 @@ def test_merging_twice_changes_nothing(section_head, hotel, kaiping, team, publi
 
 def test_the_merge_is_audited(section_head, hotel, kaiping):
     market = task(hotel, Department.MARKET, D(2026, 3, 1), D(2026, 3, 10))
-    task(hotel, Department.FIRE, D(2026, 3, 1), D(2026, 3, 10))
+    fire = task(hotel, Department.FIRE, D(2026, 3, 1), D(2026, 3, 10))
     visit = merge(section_head, kaiping).visits[0]
-    assert AuditEvent.objects.filter(object_type="inspections.jointvisit", object_id=str(visit.pk),
-                                     action=AuditAction.CREATE, actor=section_head).exists()
-    assert AuditEvent.objects.filter(object_type="inspections.externaltask", object_id=str(market.pk),
-                                     after={"joint_visit": visit.pk}).exists()
+    created = AuditEvent.objects.get(object_type="inspections.jointvisit", object_id=str(visit.pk),
+                                     action=AuditAction.CREATE, actor=section_head)
+    # The visit's creation event is the record of each task it took.
+    assert sorted(created.detail["task_ids"]) == sorted([market.pk, fire.pk])
+    assert sorted(created.detail["tasks"]) == sorted([f"市场监管 {market.external_id}", f"消防救援 {fire.external_id}"])
+    assert created.after["checklist"] == visit.checklist and created.after["entity"] == hotel.pk
+    assert ExternalTask.objects.filter(pk__in=[market.pk, fire.pk], joint_visit=visit).count() == 2
+    assert verify_chain().intact
 
 
 def test_the_preview_saves_nothing(section_head, hotel, kaiping, team, published_items):
