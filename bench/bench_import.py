@@ -4,7 +4,8 @@
 
 The file is built with openpyxl in write-only mode from the synthetic generator (new entities of the bench
 county, named and numbered so that none matches one already there), with the import template's header.
-Then, as the county's importer: `create_batch`, `check_batch`, `apply_batch`, each timed; then the same file
+Then, as the county's importer: `create_batch`, `check_batch`, `apply_batch` (with the foreign-key checks its
+commit runs), each timed; then the same file
 once more (every row matches, nothing changes). Everything runs in one transaction that is rolled back at
 the end, so the benchmark can be repeated on the same data; --keep commits instead. Uploaded files go to a
 temporary directory.
@@ -68,6 +69,7 @@ def build_workbook(rows: int, seed: int) -> bytes:
 
 def run_import(user, name: str, data: bytes) -> tuple[object, dict[str, float]]:
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
 
     from fazhi.entities.imports import apply_batch, check_batch, create_batch
 
@@ -83,6 +85,10 @@ def run_import(user, name: str, data: bytes) -> tuple[object, dict[str, float]]:
         return batch, times
     start = time.perf_counter()
     batch = apply_batch(batch, actor=user)
+    with connection.cursor() as cursor:
+        # The foreign-key checks its commit would run; the benchmark's own transaction commits later, if at all.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     times["apply_batch"] = time.perf_counter() - start
     return batch, times
 

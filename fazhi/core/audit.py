@@ -13,6 +13,7 @@ import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
@@ -65,6 +66,22 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict:
             if wanted is None or field.name in wanted:
                 data[field.name] = sorted(str(pk) for pk in getattr(obj, field.name).values_list("pk", flat=True))
     return data
+
+
+@lru_cache(maxsize=None)
+def _columns(model) -> tuple[tuple[str, str], ...]:
+    # A generated column is the database's: a new object has no value for it to record.
+    return tuple((f.name, f.attname) for f in model._meta.concrete_fields
+                 if f.name not in SECRET_FIELDS and not getattr(f, "generated", False))
+
+
+def created_values(obj: models.Model) -> dict:
+    """A new object's concrete fields for its creation event, as `snapshot` names them, without copying.
+
+    For bulk creation: the values go in as they are (the chain writes dates, decimals and JSON itself, to the
+    same text `snapshot` would give), so the caller must not change the object before its event is recorded.
+    """
+    return {name: getattr(obj, attname) for name, attname in _columns(type(obj))}
 
 
 def _organisation_id(obj: models.Model | None):

@@ -30,7 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from fazhi.core.audit import PendingEvent, lock_audit_chain, record_events, snapshot
+from fazhi.core.audit import PendingEvent, created_values, lock_audit_chain, record_events, snapshot
 from fazhi.core.bulk import bulk_insert
 from fazhi.core.choices import AuditAction
 from fazhi.core.permissions import acting_bureau
@@ -471,11 +471,6 @@ def merge_joint_visits(bureau, *, actor, window: tuple[dt.date, dt.date]) -> Mer
     return MergeResult(visits=visits, tasks_merged=sum(len(p.tasks) for p in planned))
 
 
-# A joint visit's columns in its creation event, as `snapshot` names them; the values go in as they are, since
-# the audit trail writes dates and the checklist (JSON already) itself, and the visit is new.
-VISIT_EVENT_COLUMNS = tuple((f.name, f.attname) for f in JointVisit._meta.concrete_fields)
-
-
 def _save_joint_visits(bureau, planned: list[PlannedVisit], actor) -> list[JointVisit]:
     """Insert the visits and link their tasks and our visits, in a fixed number of statements.
 
@@ -490,8 +485,7 @@ def _save_joint_visits(bureau, planned: list[PlannedVisit], actor) -> list[Joint
     task_events = _save_own_tasks([t for p in planned for t in p.tasks if isinstance(t, ExternalTask)])
     task_links, inspection_links, events = [], [], []
     for visit, p in zip(visits, planned):
-        after = {name: getattr(visit, attname) for name, attname in VISIT_EVENT_COLUMNS}
-        events.append(PendingEvent(AuditAction.CREATE, visit, after=after, detail={
+        events.append(PendingEvent(AuditAction.CREATE, visit, after=created_values(visit), detail={
             "tasks": [f"{DEPARTMENT_LABELS[t.department]} {t.external_id}" for t in p.tasks],
             "task_ids": [t.pk for t in p.tasks]}))
         events += [e for t in p.tasks for e in task_events.get(id(t), [])]

@@ -8,7 +8,9 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from fazhi.core import services
-from fazhi.core.audit import PendingEvent, event_hash, record_event, record_events, verify_chain
+from fazhi.core.audit import (
+    PendingEvent, canonical_json, created_values, event_hash, record_event, record_events, snapshot, verify_chain,
+)
 from fazhi.core.choices import AuditAction, SectionKind
 from fazhi.core.models import AuditEvent, Section
 
@@ -150,3 +152,15 @@ def test_any_payload_verifies_once_stored_in_bulk_and_alone(admin, kaiping, befo
         assert stored.hash == single.hash == event_hash(stored)
         assert verify_chain().intact
         transaction.set_rollback(True)
+
+
+def test_a_new_objects_values_are_recorded_as_its_snapshot_would_be():
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from fazhi.entities.models import Entity
+
+    entity = Entity(organisation_id=3, name="某诊所", longitude=Decimal("112.69812"), latitude=Decimal("22.3761"),
+                    created_at=timezone.now(), updated_at=timezone.now())
+    assert canonical_json(created_values(entity)) == canonical_json(snapshot(entity))

@@ -1,12 +1,14 @@
 """Bulk import: files in every format people have, every bad row reported, all or nothing, never a duplicate."""
 import datetime as dt
 import io
+import json
 import zipfile
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -331,6 +333,45 @@ def test_apply_checks_again_and_saves_nothing_when_the_data_changed_since(sectio
     assert errors_of(batch) == [(6, "证照编号", "该证照已登记在“后来登记的诊所”名下，不能再登记给本行的监管对象，请核对编号。")]
     assert "未导入任何记录" in batch.message
     assert Entity.objects.count() == 1 and Licence.objects.count() == 1
+
+
+def test_apply_reads_the_rows_the_check_kept_and_removes_them_once_applied(section_head, townships, monkeypatch):
+    batch = run_import(section_head, xlsx_file([entity_row(n) for n in range(1, 4)]), "x.xlsx", apply=False)
+    storage, kept = batch.file.storage, imports.parsed_rows_name(batch)
+    assert batch.status == ImportStatus.CHECKED_OK and storage.exists(kept)
+
+    def no_second_parse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed again")
+
+    monkeypatch.setattr(imports, "read_table", no_second_parse)
+    batch = imports.apply_batch(batch, actor=section_head)
+    assert batch.status == ImportStatus.APPLIED and batch.created_count == 3
+    assert sorted(Entity.objects.values_list("name", flat=True)) == sorted(entity_row(n)["名称"] for n in range(1, 4))
+    assert not storage.exists(kept)
+
+
+def test_kept_rows_of_another_upload_are_not_used(section_head, townships):
+    batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 3)]), "x.csv", apply=False)
+    storage, kept = batch.file.storage, imports.parsed_rows_name(batch)
+    with storage.open(kept, "rb") as handle:
+        lines = handle.read().splitlines()
+    # Rows kept for some other file (a third row repeating the first): read, they would fail the apply.
+    header = json.loads(lines[0]) | {"sha256": "0" * 64}
+    forged = [json.dumps(header).encode(), *lines[1:], json.dumps([9, json.loads(lines[1])[1]]).encode()]
+    storage.delete(kept)
+    storage.save(kept, ContentFile(b"\n".join(forged) + b"\n"))
+    batch = imports.apply_batch(batch, actor=section_head)
+    assert batch.status == ImportStatus.APPLIED and Entity.objects.count() == 2
+
+
+def test_a_failed_check_keeps_no_rows_and_a_cancel_removes_them(section_head, townships):
+    bad = run_import(section_head, csv_file([entity_row(1, {"统一社会信用代码": "123"})]), "bad.csv", apply=False)
+    assert bad.status == ImportStatus.CHECKED_BAD
+    assert not bad.file.storage.exists(imports.parsed_rows_name(bad))
+    good = run_import(section_head, csv_file([entity_row(1)]), "good.csv", apply=False)
+    assert good.file.storage.exists(imports.parsed_rows_name(good))
+    imports.cancel_batch(good, actor=section_head)
+    assert not good.file.storage.exists(imports.parsed_rows_name(good))
 
 
 def test_a_failure_while_writing_rolls_back_every_chunk(section_head, townships, small_chunks, monkeypatch):
