@@ -5,10 +5,9 @@
 The file is built with openpyxl in write-only mode from the synthetic generator (new entities of the bench
 county, named and numbered so that none matches one already there), with the import template's header.
 Then, as the county's importer: `create_batch`, `check_batch`, `apply_batch` (with the foreign-key checks its
-commit runs), each timed; then the same file
-once more (every row matches, nothing changes). Everything runs in one transaction that is rolled back at
-the end, so the benchmark can be repeated on the same data; --keep commits instead. Uploaded files go to a
-temporary directory.
+commit runs), each timed; then the same file once more (every row matches, nothing changes). Everything runs
+in one transaction that is rolled back at the end, so the benchmark can be repeated on the same data; --keep
+commits instead. Uploaded files go to a temporary directory.
 """
 from __future__ import annotations
 

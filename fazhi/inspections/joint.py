@@ -431,7 +431,7 @@ def plan_joint_visits(bureau, *, window: tuple[dt.date, dt.date], lock: bool = F
                 window_start=max(t.window_start for t in group), window_end=min(t.window_end for t in group),
                 lead_department=lead_department(group), checklist=combined_checklist(group),
             ))
-    return sorted(planned, key=lambda p: (p.entity.name, p.window_start))
+    return sorted(planned, key=lambda p: (p.entity.name, p.entity.pk, p.window_start))
 
 
 def check_window(window: tuple[dt.date, dt.date]) -> None:
