@@ -152,7 +152,7 @@ def _reads_back_as_written(value) -> bool:
         return True
     if kind is float:
         return value != 0 and abs(value) < _EXPONENT_FORM_FROM
-    return True
+    return kind is not set and kind is not frozenset  # written as lists, of anything: read back to be sure
 
 
 _PLAIN_SCALARS = frozenset({str, int, bool})

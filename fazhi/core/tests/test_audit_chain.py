@@ -134,7 +134,8 @@ SCALARS = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | TEXTS
 KEYS = TEXTS.filter(bool) | st.integers(0, 1000)
 PAYLOADS = st.recursive(
     SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=5)
+    | st.frozensets(st.floats(allow_nan=False, allow_infinity=False) | st.integers(), max_size=3),
     max_leaves=12,
 )
 
