@@ -373,9 +373,9 @@ BENCH_OFFICERS_PER_UNIT = 6
 VISIT_SHARE = 0.4  # of the entities, visited 1–4 times over two years: about 1M visits for 1M entities
 VISIT_REASONS = (("random_draw", 30), ("routine", 30), ("key_supervision", 10), ("complaint", 8), ("campaign", 8),
                  ("hotline", 5), ("recheck", 5), ("licence_verification", 3), ("referral", 1))
-INSPECTION_COLUMNS = ("id", "organisation_id", "entity_id", "reason", "window_start", "window_end", "status", "code",
-                      "code_issued_at", "code_expires_at", "over_cap", "cap_approval_reason", "cancel_reason",
-                      "closed_at", "created_at", "updated_at")
+INSPECTION_COLUMNS = ("id", "organisation_id", "entity_id", "entity_name", "entity_name_initials", "entity_credit_code",
+                      "reason", "window_start", "window_end", "status", "code", "code_issued_at", "code_expires_at",
+                      "over_cap", "cap_approval_reason", "cancel_reason", "closed_at", "created_at", "updated_at")
 
 
 def _visit_code(visit_id: int) -> str:
@@ -422,6 +422,14 @@ def _bench_officers(rng: random.Random, province: Province) -> dict[int, list[tu
     return staff
 
 
+def _entity_names(conn, ids: range) -> dict[int, tuple[str, str, str]]:
+    """Name, initials and credit code of a county's entities: each visit keeps a copy (`Inspection.entity_name`)."""
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT id, name, name_initials, credit_code FROM entities_entity WHERE id >= %s AND id < %s",
+                       (ids.start, ids.stop))
+        return {entity_id: tuple(names) for entity_id, *names in cursor}
+
+
 def load_inspections(conn, rng: random.Random, province: Province) -> str:
     """Visits of the last two years (and the next months) for a share of the entities, each with a team of two."""
     staff = _bench_officers(rng, province)
@@ -432,6 +440,7 @@ def load_inspections(conn, rng: random.Random, province: Province) -> str:
         for unit in province.units:
             visits, team = [], []
             officers = staff[unit.bureau_id]
+            names = _entity_names(conn, unit.entity_ids)
             for entity_id in unit.entity_ids:
                 if rng.random() >= VISIT_SHARE:
                     continue
@@ -443,8 +452,8 @@ def load_inspections(conn, rng: random.Random, province: Province) -> str:
                     coded = status in ("registered", "recorded", "closed")
                     issued = dt.datetime.combine(start, dt.time(9, 30), dt.timezone.utc) if coded else None
                     visits.append((
-                        next_id, unit.bureau_id, entity_id, rng.choices(reasons, weights)[0], start, end, status,
-                        _visit_code(next_id) if coded else None, issued,
+                        next_id, unit.bureau_id, entity_id, *names[entity_id], rng.choices(reasons, weights)[0],
+                        start, end, status, _visit_code(next_id) if coded else None, issued,
                         dt.datetime.combine(end + dt.timedelta(days=1), dt.time(23, 59), dt.timezone.utc) if coded else None,
                         False, "", "因企业停业取消" if status == "cancelled" else "",
                         dt.datetime.combine(end, dt.time(17), dt.timezone.utc) if status == "closed" else None, at, at,

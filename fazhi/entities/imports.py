@@ -50,7 +50,7 @@ from .models import CreditGradeChange, Entity, ImportBatch, Licence, domain_code
 from .naming import name_initials
 from .permissions import GRADER_ROLES, IMPORTER_ROLES, can, ensure_role
 from .rules import IMPORT_RULES
-from .services import default_domain_codes, home_bureau
+from .services import NAME_FIELDS, default_domain_codes, home_bureau, names_changed
 from .status import ENTITY_STATUS_MACHINE, no_move_message, transition_to
 
 logger = logging.getLogger(__name__)
@@ -492,6 +492,9 @@ class _Importer:
             groups.setdefault(tuple(sorted(fields)), []).append(plan.entity)
         for fields, entities in groups.items():
             Entity.objects.bulk_update(entities, fields, batch_size=IMPORT_RULES.batch_size)
+        renamed = [p.entity.pk for p in plans if set(p.changed) & set(NAME_FIELDS)]
+        if renamed:
+            names_changed(renamed)
 
     def _write_domains(self, plans: list[RowPlan]) -> None:
         through = Entity.domains.through

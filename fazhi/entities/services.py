@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -28,6 +29,24 @@ EDITABLE_FIELDS = frozenset(
 LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_to", "issuer"]
 # The reason written into the credit history when an entity is registered at its initial grade.
 INITIAL_GRADE_REASON = "新登记监管对象"
+# What other modules may keep a copy of, to be searched by (a visit's 监管对象名称).
+NAME_FIELDS = ("name", "name_initials", "credit_code")
+
+# Later modules that keep such a copy register how to bring it up to date: the registry imports none of them.
+_name_copies: list[Callable[[list[int]], object]] = []
+
+
+def register_name_copy(update: Callable[[list[int]], object]) -> None:
+    """`update(entity_ids)` runs inside the transaction that renamed the entities. Registering the same
+    function again (a second `ready()` in tests) changes nothing."""
+    if update not in _name_copies:
+        _name_copies.append(update)
+
+
+def names_changed(entity_ids: list[int]) -> None:
+    """Tell the modules holding copies that these entities' names, initials or credit codes changed."""
+    for update in _name_copies:
+        update(entity_ids)
 
 
 def home_bureau(actor) -> Organisation:
@@ -90,6 +109,7 @@ def update_entity(entity: Entity, *, actor, domains=None, **fields) -> Entity:
     entity = Entity.objects.select_for_update().get(pk=entity.pk)
     # Only what a person can change: the timestamp would otherwise make every save look like a change.
     before = snapshot(entity, [*EDITABLE_FIELDS, "domains"])
+    names_before = [getattr(entity, name) for name in NAME_FIELDS]
     for name, value in fields.items():
         setattr(entity, name, value)
     entity.full_clean()
@@ -100,6 +120,9 @@ def update_entity(entity: Entity, *, actor, domains=None, **fields) -> Entity:
     entity.save()
     if chosen is not None:
         entity.domains.set(chosen)
+    if [getattr(entity, name) for name in NAME_FIELDS] != names_before:
+        # The copies follow the entity; its own audited change records the rename, not each copy.
+        names_changed([entity.pk])
     record_update(entity, before, actor=actor)
     return entity
 

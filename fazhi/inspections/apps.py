@@ -7,7 +7,10 @@ class InspectionsConfig(AppConfig):
     verbose_name = "监督检查"
 
     def ready(self) -> None:
-        from . import nav, tabs
+        from fazhi.entities.services import register_name_copy
+
+        from . import nav, tabs, visits
 
         nav.register()
         tabs.register_tab()
+        register_name_copy(visits.copy_entity_names)

@@ -52,6 +52,7 @@ from .caps import NO_VISITS, cap_counts, goes_over
 from .choices import ItemStatus, VisitReason
 from .items import ensure_own, ensure_planner
 from .models import Draw, Inspection, InspectionItem, InspectionOfficer, InspectionPlan, Recusal
+from .models.visits import entity_names
 from .planning import move_plan, plan_move_refusal
 
 ALGORITHM = "fazhi-draw-1"
@@ -314,7 +315,9 @@ def _plan_visits(plan: InspectionPlan, draw: Draw, domains_of: dict, actor) -> N
     visits = [
         Inspection(organisation_id=plan.organisation_id, entity=entities[row["entity"]], reason=row["reason"],
                    plan=plan, draw=draw, campaign_id=plan.campaign_id, window_start=plan.starts_on,
-                   window_end=plan.ends_on, created_by=actor, over_cap=goes_over(counted.get(row["entity"], NO_VISITS), row["reason"]))
+                   window_end=plan.ends_on, created_by=actor,
+                   over_cap=goes_over(counted.get(row["entity"], NO_VISITS), row["reason"]),
+                   **entity_names(entities[row["entity"]]))  # bulk: save() does not run
         for row in draw.result
     ]
     bulk_insert(Inspection, visits, with_ids=True)

@@ -5,7 +5,6 @@ import django_filters
 from django import forms
 
 from fazhi.core.filters import FazhiFilterSet
-from fazhi.entities.models import Entity
 
 from .choices import InspectionStatus, VisitReason
 from .models import Inspection, VisitRating
@@ -25,11 +24,9 @@ class InspectionFilterSet(FazhiFilterSet):
         fields = ["q", "status", "reason", "window_start", "entity"]
 
     def filter_entity(self, queryset, name, value):
-        # Through the entity search (its trigram, bigram and initials indexes) as a subquery: a LIKE on the
-        # joined name cannot use them, and scans a province's visits.
-        if not (value or "").strip():
-            return queryset
-        return queryset.filter(entity__in=Entity.objects.search(value).values("pk"))
+        # On the visit's own copy of the entity's names: going through the entities first collected every
+        # matching entity of the province (118,000 clinics) before the first visit was found.
+        return queryset.search_entity(value)
 
 
 class VisitRatingFilterSet(FazhiFilterSet):

@@ -25,7 +25,8 @@ def status_badge(inspection) -> str:
 
 
 class InspectionTable(FazhiTable):
-    entity = tables.Column(verbose_name="监管对象", order_by=("entity__name", "id"))
+    # The visit's copy of the entity's name (kept up to date on renames): the list joins no entity.
+    entity = tables.Column(verbose_name="监管对象", accessor="entity_name", order_by=("entity_name", "id"))
     reason = tables.Column()
     # With the id as tie-break, visits of one day keep their places from page to page.
     window_start = tables.DateColumn(format="Y-m-d", verbose_name="计划检查日期", order_by=("window_start", "id"))
@@ -40,9 +41,9 @@ class InspectionTable(FazhiTable):
         fields = ("entity", "reason", "window_start", "organisation", "status", "code")
         order_by = ("-window_start",)
 
-    def render_entity(self, record):
-        # The entity's own name: its __str__ is the same, and the link is to the visit, which the row is about.
-        return format_html('<a href="{}">{}</a>', reverse("inspections:detail", args=[record.pk]), record.entity.name)
+    def render_entity(self, record, value):
+        # The link is to the visit, which the row is about.
+        return format_html('<a href="{}">{}</a>', reverse("inspections:detail", args=[record.pk]), value)
 
     def render_organisation(self, value):
         return value.short_name or value.name

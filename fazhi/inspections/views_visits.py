@@ -77,7 +77,8 @@ class InspectionListView(ScopedListView):
     create_roles = INSPECTOR_ROLES
 
     def scoped_queryset(self, queryset):
-        return queryset.select_related("entity", "organisation")
+        # The table shows the visit's own copy of the entity's name: no join to a million entities.
+        return queryset.select_related("organisation")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from fazhi.core.audit import record_create, record_event, record_update, snapshot
@@ -23,6 +24,7 @@ from fazhi.entities.permissions import ensure_role
 from .caps import cap_count, over_cap
 from .choices import InspectionStatus, ItemStatus
 from .models import Campaign, Inspection, InspectionItem, InspectionOfficer, Recusal, VisitRating
+from .models.visits import ENTITY_NAME_FIELDS
 from .permissions import CAP_APPROVER_ROLES, INSPECTOR_ROLES
 from .rules import INSPECTION_RULES
 from .status import INSPECTION_MACHINE
@@ -274,3 +276,14 @@ def rate_visit(inspection: Inspection, *, score: int, comment: str = ""):
                      object_repr=f"检查评价（{locked.entity}）", after={"inspection": locked.pk},
                      detail={"channel": "门户匿名评价"})
     return rating
+
+
+# ---- the entity's names, kept on its visits ---------------------------------------------------------------------
+
+def copy_entity_names(entity_ids: list[int]) -> int:
+    """Bring the visits' copy of their entities' names up to date after a rename, in one statement; registered
+    with the entity services (`register_name_copy`), which call it inside the rename's transaction. The
+    entity's own audited change records the rename: the copies get no events of their own."""
+    entity = Entity.objects.filter(pk=OuterRef("entity_id"))
+    return Inspection.objects.filter(entity_id__in=entity_ids).update(
+        **{field: Subquery(entity.values(source)[:1]) for field, source in ENTITY_NAME_FIELDS.items()})

@@ -20,6 +20,12 @@ class Inspection(ScopedModel):
 
     entity = models.ForeignKey("entities.Entity", verbose_name="监管对象", on_delete=models.PROTECT,
                                related_name="inspections")
+    # The entity as the list searches it, kept on the visit so that the search and the list's filters meet in
+    # one index (migration 0004). Copied when the visit is made and whenever the entity is renamed
+    # (`visits.copy_entity_names`, which the entity services call): always the entity's current name.
+    entity_name = models.CharField("监管对象名称", max_length=200, editable=False)
+    entity_name_initials = models.CharField("监管对象名称拼音首字母", max_length=200, blank=True, editable=False)
+    entity_credit_code = models.CharField("监管对象统一社会信用代码", max_length=18, blank=True, editable=False)
     reason = models.CharField("检查事由", max_length=30, choices=VisitReason.choices)
     plan = models.ForeignKey("inspections.InspectionPlan", verbose_name="抽查计划", null=True, blank=True,
                              on_delete=models.PROTECT, related_name="inspections")
@@ -62,6 +68,13 @@ class Inspection(ScopedModel):
         indexes = [
             models.Index(fields=["organisation", "status", "window_start"], name="inspection_org_status"),
             models.Index(fields=["entity", "window_start"], name="inspection_entity_date"),
+            # The list, newest first, for each combination of its status and reason filters: a broad search is
+            # answered by walking one of these until a page is full (migration 0004 has the search indexes).
+            models.Index(fields=["window_start", "id"], name="inspection_date"),
+            models.Index(fields=["status", "window_start", "id"], name="inspection_status_date"),
+            models.Index(fields=["reason", "window_start", "id"], name="inspection_reason_date"),
+            models.Index(fields=["status", "reason", "window_start", "id"], name="inspection_status_reason_date"),
+            models.Index(fields=["entity_credit_code"], name="inspection_entity_credit_code"),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
                                               name="inspection_window_valid",
@@ -69,6 +82,23 @@ class Inspection(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.entity} {self.window_start:%Y-%m-%d} {self.get_reason_display()}"
+
+    def save(self, *args, **kwargs):
+        # A new visit takes its entity's names as they are; bulk inserts fill them with `entity_names`.
+        if self._state.adding:
+            for name, value in entity_names(self.entity).items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
+
+
+# What a visit keeps of its entity to be searched by: the visit's field and the entity's it copies.
+ENTITY_NAME_FIELDS = {"entity_name": "name", "entity_name_initials": "name_initials",
+                      "entity_credit_code": "credit_code"}
+
+
+def entity_names(entity) -> dict[str, str]:
+    """The visit's copy of `entity`'s names, for a new visit."""
+    return {field: getattr(entity, source) for field, source in ENTITY_NAME_FIELDS.items()}
 
 
 class InspectionOfficer(models.Model):
