@@ -18,7 +18,9 @@ import json
 import random
 import time
 
-from province import BENCH_COUNTY_CODE, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
+from province import (
+    BENCH_COUNTY_CODE, DEFAULT_DATABASE_URL, bench_user, configure, describe_database, run_deferred_checks,
+)
 
 TARGET_SECONDS = 5.0
 DEPARTMENTS = ("market", "fire", "environment", "education", "emergency")
@@ -74,16 +76,12 @@ def main(argv: list[str] | None = None) -> None:
         with connection.cursor() as cursor:
             load_tasks(cursor.cursor, random.Random(args.seed), bureau.pk, entity_ids, args.tasks)
             cursor.execute("ANALYZE inspections_externaltask")
-            # The tasks' own foreign-key checks are due now, not inside the merge's time.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        run_deferred_checks()  # the tasks' own checks, not inside the merge's time
         print(f"  写入 {args.tasks:,} 条部门任务（{len(DEPARTMENTS)} 个部门，COPY）：{time.perf_counter() - start:.1f} s")
         events = AuditEvent.objects.count()
         start = time.perf_counter()
         result = merge_joint_visits(bureau, actor=user, window=window)
-        with connection.cursor() as cursor:
-            # The merge's foreign-key checks run when its transaction commits; here that is later, so run them now.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        run_deferred_checks()
         seconds = time.perf_counter() - start
         written = AuditEvent.objects.count() - events
         met = seconds <= TARGET_SECONDS

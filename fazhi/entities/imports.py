@@ -105,10 +105,15 @@ def _keep_parsed_rows(batch: ImportBatch, table: Table) -> tuple[Table, Callable
 
     def keep() -> None:
         storage, name = batch.file.storage, parsed_rows_name(batch)
-        spool.seek(0)
-        storage.delete(name)
-        storage.save(name, File(spool, name=name))
-        spool.close()
+        try:
+            spool.seek(0)
+            storage.delete(name)
+            storage.save(name, File(spool, name=name))
+        except OSError:
+            # Only a saving: without the kept rows the apply reads the workbook again.
+            logger.warning("entity import %s: could not keep the checked rows", batch.pk, exc_info=True)
+        finally:
+            spool.close()
 
     return Table(table.header, copied(table.rows), table.total_hint, table.date1904), keep
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -348,6 +349,20 @@ def test_apply_reads_the_rows_the_check_kept_and_removes_them_once_applied(secti
     assert batch.status == ImportStatus.APPLIED and batch.created_count == 3
     assert sorted(Entity.objects.values_list("name", flat=True)) == sorted(entity_row(n)["名称"] for n in range(1, 4))
     assert not storage.exists(kept)
+
+
+def test_rows_that_cannot_be_kept_only_cost_a_second_reading(section_head, townships, monkeypatch):
+    def full_disk(self, name, content, max_length=None):
+        raise OSError("disk full")
+
+    batch = imports.create_batch(actor=section_head, uploaded_file=upload(csv_file([entity_row(1)]), "x.csv"))
+    monkeypatch.setattr(FileSystemStorage, "save", full_disk)
+    batch = imports.check_batch(batch)
+    monkeypatch.undo()
+    assert batch.status == ImportStatus.CHECKED_OK
+    assert not batch.file.storage.exists(imports.parsed_rows_name(batch))
+    batch = imports.apply_batch(batch, actor=section_head)
+    assert batch.status == ImportStatus.APPLIED and Entity.objects.count() == 1
 
 
 def test_kept_rows_of_another_upload_are_not_used(section_head, townships):
