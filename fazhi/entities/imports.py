@@ -46,11 +46,11 @@ from .choices import CreditGradeBasis, ImportStatus
 from .import_template import (  # noqa: F401 (build_template: part of this module's API)
     FIELD_HEADERS, TEMPLATE_COLUMNS, RowInput, RowReader, Vocabulary, build_template, map_header, value_key,
 )
-from .models import CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_value
+from .models import NAME_FIELDS, CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import GRADER_ROLES, IMPORTER_ROLES, can, ensure_role
 from .rules import IMPORT_RULES
-from .services import NAME_FIELDS, default_domain_codes, home_bureau, names_changed
+from .services import default_domain_codes, home_bureau, names_changed
 from .status import ENTITY_STATUS_MACHINE, no_move_message, transition_to
 
 logger = logging.getLogger(__name__)

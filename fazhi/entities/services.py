@@ -14,7 +14,7 @@ from fazhi.core.models import Domain, Organisation
 from fazhi.core.permissions import acting_bureau
 
 from .choices import CreditGrade, CreditGradeBasis
-from .models import CreditGradeChange, Entity, Licence, domain_codes_value
+from .models import NAME_FIELDS, CreditGradeChange, Entity, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import EDITOR_ROLES, GRADER_ROLES, ensure_role, ensure_writable
 from .rules import KINDS_BY_CODE
@@ -29,8 +29,6 @@ EDITABLE_FIELDS = frozenset(
 LICENCE_FIELDS = ["kind", "number", "issued_on", "valid_to", "issuer"]
 # The reason written into the credit history when an entity is registered at its initial grade.
 INITIAL_GRADE_REASON = "新登记监管对象"
-# What other modules may keep a copy of, to be searched by (a visit's 监管对象名称).
-NAME_FIELDS = ("name", "name_initials", "credit_code")
 
 # Later modules that keep such a copy register how to bring it up to date: the registry imports none of them.
 _name_copies: list[Callable[[list[int]], object]] = []

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from fazhi.core.models import ScopedModel
+from fazhi.entities.models import NAME_FIELDS
 
 from ..choices import InspectionStatus, VisitReason
 from ..querysets import InspectionQuerySet, RatingQuerySet, ThroughInspectionQuerySet
@@ -91,9 +92,9 @@ class Inspection(ScopedModel):
         super().save(*args, **kwargs)
 
 
-# What a visit keeps of its entity to be searched by: the visit's field and the entity's it copies.
-ENTITY_NAME_FIELDS = {"entity_name": "name", "entity_name_initials": "name_initials",
-                      "entity_credit_code": "credit_code"}
+# What a visit keeps of its entity to be searched by: the visit's field and the entity's it copies, each of the
+# fields whose change the entity services pass on.
+ENTITY_NAME_FIELDS = {f"entity_{source}": source for source in NAME_FIELDS}
 
 
 def entity_names(entity) -> dict[str, str]:
