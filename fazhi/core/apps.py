@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "平台核心"
 
     def ready(self) -> None:
-        from . import panels, signals  # noqa: F401  (signals: login/logout audit hooks)
+        from . import lookups, panels, signals  # noqa: F401  (lookups: `__any`; signals: login/logout audit hooks)
 
         panels.register()

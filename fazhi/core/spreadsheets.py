@@ -15,7 +15,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
+import os
+import pickle
+import queue
 import re
+import subprocess
+import sys
+import threading
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
@@ -24,6 +31,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from .xlsx_stream import column_letter
+
+logger = logging.getLogger(__name__)
 
 
 class FileProblem(Exception):
@@ -116,6 +125,92 @@ def read_table(data: bytes, file_format: str, encoding: str, limits: SheetLimits
     table = _xlsx_table(data, limits) if file_format == "xlsx" else _csv_table(data, encoding or "utf-8", limits)
     table.rows = _at_most(table.rows, limits.max_rows)
     return table
+
+
+# Below this size a file parses in less time than a child process takes to start.
+READ_ASIDE_FROM_BYTES = 1 << 20
+
+
+def read_table_aside(data: bytes, file_format: str, encoding: str, limits: SheetLimits) -> Table:
+    """`read_table`, parsed in a child process while the caller works through the rows: the same rows, and the
+    same `FileProblem` at the same point. A small file, or one the child could not start on, is read here."""
+    if len(data) < READ_ASIDE_FROM_BYTES:
+        return read_table(data, file_format, encoding, limits)
+    from . import spreadsheet_worker as worker
+
+    child = None
+    try:
+        child = subprocess.Popen([sys.executable, "-m", worker.__name__], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        with child.stdin:
+            pickle.dump((data, file_format, encoding, limits), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        first = worker.receive(child.stdout)
+    except OSError:
+        first = None
+    if first is None or first[0] == "error":
+        _stop(child)
+        logger.warning("spreadsheet reader process failed, reading in this process: %s", first and first[1])
+        return read_table(data, file_format, encoding, limits)
+    if first[0] == "problem":
+        _stop(child)
+        raise FileProblem(first[1])
+    _kind, header, total_hint, date1904 = first
+    return Table(header, _rows_from(child, worker), total_hint, date1904)
+
+
+# Frames read ahead of the caller: the child keeps parsing while the caller checks a chunk of several frames.
+READ_AHEAD_FRAMES = 16
+
+
+def _rows_from(child: subprocess.Popen, worker) -> Iterator[tuple[int, list]]:
+    frames: queue.Queue = queue.Queue(READ_AHEAD_FRAMES)
+    done = threading.Event()
+
+    def read_ahead() -> None:
+        frame: tuple | None = ("rows", [])
+        while frame is not None and frame[0] == "rows" and not done.is_set():
+            try:
+                frame = worker.receive(child.stdout)
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError) as error:
+                frame = ("error", repr(error))
+            while not done.is_set():
+                try:
+                    frames.put(frame, timeout=0.5)
+                    break
+                except queue.Full:
+                    continue
+
+    reader = threading.Thread(target=read_ahead, name="spreadsheet-read-ahead", daemon=True)
+    reader.start()
+    try:
+        while True:
+            frame = frames.get()
+            if frame is None:
+                raise RuntimeError(f"spreadsheet reader process ended early (exit status {child.wait()})")
+            if frame[0] == "rows":
+                yield from frame[1]
+            elif frame[0] == "end":
+                return
+            elif frame[0] == "problem":
+                raise FileProblem(frame[1])
+            else:
+                raise RuntimeError(f"spreadsheet reader process failed: {frame[1]}")
+    finally:  # also when the caller stops early: the child is not left parsing
+        done.set()
+        if child.poll() is None:
+            child.kill()
+        reader.join()
+        _stop(child)
+
+
+def _stop(child: subprocess.Popen | None) -> None:
+    if child is None:
+        return
+    if child.poll() is None:
+        child.kill()
+    child.wait()
+    if child.stdout:
+        child.stdout.close()
 
 
 def _at_most(rows: Iterator[tuple[int, list]], limit: int) -> Iterator[tuple[int, list]]:

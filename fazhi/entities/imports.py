@@ -39,7 +39,7 @@ from fazhi.core.bulk import bulk_insert, bulk_insert_values
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Organisation
 from fazhi.core.spreadsheets import (
-    FileProblem, SheetLimits, Table, cell_text, read_table, read_upload, sniff,
+    FileProblem, SheetLimits, Table, cell_text, read_table, read_table_aside, read_upload, sniff,
 )
 
 from .choices import CreditGradeBasis, ImportStatus
@@ -68,15 +68,16 @@ ENTITY_COMPARED_FIELDS = tuple(
 )
 
 
-def open_table(batch: ImportBatch) -> Table:
-    """The batch's file as header and rows, read within IMPORT_RULES."""
+def open_table(batch: ImportBatch, *, aside: bool = False) -> Table:
+    """The batch's file as header and rows, read within IMPORT_RULES; `aside`: parsed in a child process while
+    the rows are checked (`read_table_aside`)."""
     rules = IMPORT_RULES
     # No sheet within the limits needs more distinct texts than it has cells.
     limits = SheetLimits(max_rows=rules.max_rows, max_columns=rules.max_columns, max_cell_chars=rules.max_cell_chars,
                          max_expansion=rules.max_expansion, max_texts=rules.max_rows * len(TEMPLATE_COLUMNS) * 2)
     with batch.file.open("rb") as handle:
         data = handle.read()
-    return read_table(data, batch.file_format, batch.encoding, limits)
+    return (read_table_aside if aside else read_table)(data, batch.file_format, batch.encoding, limits)
 
 
 # ---- the rows as the check read them -----------------------------------------------------------------------------
@@ -295,19 +296,19 @@ class _Importer:
         licences = Licence.objects.filter(organisation=self.bureau).order_by()
         if self.write:
             entities, licences = entities.select_for_update(), licences.select_for_update()
-        for entity in entities.filter(credit_code__in=codes) if codes else ():
+        for entity in entities.filter(credit_code__any=codes) if codes else ():
             found.by_code[entity.credit_code] = self.vocabulary.attach_township(entity)
-        for entity in entities.filter(credit_code="", name__in=names) if names else ():
+        for entity in entities.filter(credit_code="", name__any=names) if names else ():
             self.vocabulary.attach_township(entity)
             found.codeless.setdefault((entity.name, value_key(entity.address)), []).append(entity)
         matched = [*found.by_code.values(), *(e for group in found.codeless.values() for e in group)]
         self.vocabulary.attach_other_townships(matched)
         ids = [e.pk for e in matched]
-        through = Entity.domains.through.objects.filter(entity_id__in=ids).values_list("entity_id", "domain_id")
+        through = Entity.domains.through.objects.filter(entity_id__any=ids).values_list("entity_id", "domain_id")
         for entity_id, domain_id in through if ids else ():
             found.domains.setdefault(entity_id, set()).add(domain_id)
         numbers = {r.licence["number"] for r in rows if r.licence.get("number")}
-        for licence in licences.filter(number__in=numbers) if numbers else ():
+        for licence in licences.filter(number__any=numbers) if numbers else ():
             found.licences[(licence.kind, licence.number)] = licence
         return found
 
@@ -505,7 +506,7 @@ class _Importer:
         through = Entity.domains.through
         replaced = [p.entity.pk for p in plans if not p.is_new]
         if replaced:
-            through.objects.filter(entity_id__in=replaced).delete()
+            through.objects.filter(entity_id__any=replaced).delete()
         rows = [(p.entity.pk, code) for p in plans for code in p.domains]
         bulk_insert_values(through, ("entity_id", "domain_id"), rows, batch_size=IMPORT_RULES.batch_size)
 
@@ -662,7 +663,7 @@ def check_batch(batch: ImportBatch, *, on_progress: Callable[[int, int], None] |
     with translation.override(settings.LANGUAGE_CODE):
         try:
             importer = _Importer(batch, batch.created_by, write=False, report=report)
-            table, keep_rows = _keep_parsed_rows(batch, open_table(batch))
+            table, keep_rows = _keep_parsed_rows(batch, open_table(batch, aside=True))
             importer.run(table)
         except FileProblem as problem:
             return _finish(batch, ImportStatus.FAILED, message=problem.message)

@@ -6,7 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from fazhi.core.models import Domain, Region, ScopedModel
+from fazhi.core.models import Domain, Organisation, Region, ScopedModel
 from fazhi.core.querysets import ScopedQuerySet
 from fazhi.core.validators import validate_phone
 
@@ -41,8 +41,13 @@ class Entity(ScopedModel):
     It belongs to the bureau that supervises it; `organisation` is that bureau.
     """
 
+    # Indexes here are written on every import and edit, so none is kept that another already serves: the bureau's
+    # lookups use entity_org_name (organisation first), the initials search entity_initials_pattern (migration 0003).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     name = models.CharField("名称", max_length=200)
-    name_initials = models.CharField("名称拼音首字母", max_length=200, blank=True, editable=False, db_index=True)
+    name_initials = models.CharField("名称拼音首字母", max_length=200, blank=True, editable=False)
     credit_code = models.CharField(
         "统一社会信用代码", max_length=18, blank=True, validators=[validate_credit_code],
         help_text="18位，按GB 32100-2015校验。未取得代码的须说明原因。",

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from fazhi.core import spreadsheets
 from fazhi.core.audit import verify_chain
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import AuditEvent
@@ -351,6 +352,16 @@ def test_apply_reads_the_rows_the_check_kept_and_removes_them_once_applied(secti
     assert not storage.exists(kept)
 
 
+@pytest.mark.parametrize("make", [csv_file, xlsx_file, inline_xlsx_file], ids=["csv", "xlsx", "inline xlsx"])
+def test_a_file_parsed_aside_imports_like_one_parsed_here(make, section_head, townships, monkeypatch):
+    monkeypatch.setattr(spreadsheets, "READ_ASIDE_FROM_BYTES", 0)
+    rows = [entity_row(n) for n in range(1, 6)]
+    batch = run_import(section_head, make(rows), "aside")
+    assert batch.status == ImportStatus.APPLIED and batch.created_count == 5
+    assert sorted(Entity.objects.values_list("name", "credit_code")) == sorted(
+        (r["名称"], r["统一社会信用代码"]) for r in rows)
+
+
 def test_rows_that_cannot_be_kept_only_cost_a_second_reading(section_head, townships, monkeypatch):
     def full_disk(self, name, content, max_length=None):
         raise OSError("disk full")
@@ -468,8 +479,11 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.parametrize("aside", [False, True], ids=["read here", "read aside"])
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
-def test_a_malformed_file_gets_one_clear_message_and_changes_nothing(case, section_head, townships):
+def test_a_malformed_file_gets_one_clear_message_and_changes_nothing(case, aside, section_head, townships, monkeypatch):
+    # Read aside: parsed in a child process (as large files are), which must refuse a file in the same words.
+    monkeypatch.setattr(spreadsheets, "READ_ASIDE_FROM_BYTES", 0 if aside else 1 << 40)
     data, name, expected = BAD_FILES[case]
     assert expected in problem_with(section_head, data, name)
     assert Entity.objects.count() == Licence.objects.count() == 0
