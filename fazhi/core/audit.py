@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from django.db import IntegrityError, connections, models, router, transaction
 from django.db.models.fields.files import FieldFile
@@ -298,36 +299,52 @@ class PendingEvent:
     detail: dict | None = None
 
 
+class EventBatch:
+    """Events chained in memory and appended in bulk, in the caller's transaction (which it must be inside).
+
+    Made, it locks the chain's head (until the transaction ends); `add` chains events in memory only, so a
+    caller may build them while the database works on something else; `write` appends what was added and
+    moves the head. The chain is the same as if each event had been recorded alone.
+    """
+
+    def __init__(self, *, actor):
+        self.head = _locked_head()
+        self.actor_id, self.actor_name = _actor_and_name(actor)
+        self.seq, self.prev_hash = self.head.seq, self.head.hash
+        self.rows: list[tuple] = []
+        self.written = 0
+
+    def add(self, pending: Iterable[PendingEvent]) -> None:
+        for item in pending:
+            row = _chained_row(
+                seq=self.seq + 1, prev_hash=self.prev_hash, actor_id=self.actor_id, actor_name=self.actor_name,
+                action=item.action, obj=item.obj, before=item.before, after=item.after, detail=item.detail,
+            )
+            self.seq, self.prev_hash = row[0], row[-1]
+            self.rows.append(row)
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        _insert_rows(self.rows)
+        self.written += len(self.rows)
+        self.rows = []
+        self.head.seq, self.head.hash = self.seq, self.prev_hash
+        self.head.save(update_fields=["seq", "hash"])
+
+
 def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:
     """Append many events at once (a bulk import): one lock of the head, hashes chained in order, bulk inserts.
 
-    The chain is the same as if each had been recorded alone; only the number of round trips differs. No
-    model instance is made per event: rows go from the pending events to the database.
+    No model instance is made per event: rows go from the pending events to the database.
     """
-    count = 0
+    pending = iter(pending)
     with transaction.atomic():
-        head = _locked_head()
-        actor_id, actor_name = _actor_and_name(actor)
-        seq, prev_hash, rows = head.seq, head.hash, []
-        for item in pending:
-            seq += 1
-            row = _chained_row(
-                seq=seq, prev_hash=prev_hash, actor_id=actor_id, actor_name=actor_name, action=item.action,
-                obj=item.obj, before=item.before, after=item.after, detail=item.detail,
-            )
-            prev_hash = row[-1]
-            rows.append(row)
-            if len(rows) >= batch_size:
-                _insert_rows(rows)
-                count += len(rows)
-                rows = []
-        if rows:
-            _insert_rows(rows)
-            count += len(rows)
-        if count:
-            head.seq, head.hash = seq, prev_hash
-            head.save(update_fields=["seq", "hash"])
-    return count
+        batch = EventBatch(actor=actor)
+        while chunk := list(islice(pending, batch_size)):
+            batch.add(chunk)
+            batch.write()
+    return batch.written
 
 
 def record_create(obj: models.Model, *, actor, detail: dict | None = None) -> AuditEvent:

@@ -12,16 +12,13 @@ read and the downloadable template are `import_template`.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
 import tempfile
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -35,7 +32,7 @@ from django.utils import timezone, translation
 from fazhi.core.audit import (
     PendingEvent, created_values, lock_audit_chain, record_create, record_events, record_update, snapshot,
 )
-from fazhi.core.bulk import bulk_insert, bulk_insert_values
+from fazhi.core.bulk import bulk_insert, bulk_insert_values, fewer_full_collections
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Organisation
 from fazhi.core.spreadsheets import (
@@ -207,30 +204,6 @@ class Existing:
     codeless: dict = field(default_factory=dict)
     domains: dict = field(default_factory=dict)
     licences: dict = field(default_factory=dict)
-
-
-# A chunk's rows, entities and plans live until the chunk is saved, so the collector promotes them to its
-# oldest generation, and each full collection then rescans every object of the process: a third of an
-# import's time. While imports run, full collections wait longer (the younger generations are collected as ever).
-FULL_COLLECTION_THRESHOLD = 1000
-_gc_lock = threading.Lock()
-_gc_state: dict = {"imports": 0, "saved": None}
-
-
-@contextmanager
-def fewer_full_collections():
-    with _gc_lock:
-        if _gc_state["imports"] == 0:
-            _gc_state["saved"] = young, middle, old = gc.get_threshold()
-            gc.set_threshold(young, middle, max(old, FULL_COLLECTION_THRESHOLD))
-        _gc_state["imports"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["imports"] -= 1
-            if _gc_state["imports"] == 0:
-                gc.set_threshold(*_gc_state["saved"])
 
 
 class _Importer:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,8 +31,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
 
-from fazhi.core.audit import PendingEvent, created_values, lock_audit_chain, record_events, snapshot
-from fazhi.core.bulk import bulk_insert
+from fazhi.core.audit import EventBatch, PendingEvent, created_values, lock_audit_chain, record_events, snapshot
+from fazhi.core.bulk import bulk_insert, fewer_full_collections, statement_aside
 from fazhi.core.choices import AuditAction
 from fazhi.core.permissions import acting_bureau
 from fazhi.entities.credit_code import normalise as normalise_credit_code
@@ -322,12 +323,14 @@ def combined_checklist(tasks: list[TaskRow | ExternalTask]) -> list[dict]:
     return list(entries.values())
 
 
-def lead_department(tasks: list[TaskRow | ExternalTask]) -> str:
-    """The department with the most distinct items in the group; ties go to the earlier in LEAD_DEPARTMENT_ORDER."""
-    items: dict[str, set] = defaultdict(set)
-    for task in tasks:
-        items[task.department].update(map(item_key, task.items))
-    return min(items, key=lambda d: (-len(items[d]), DEPARTMENT_RANK[d]))
+def lead_department(checklist: list[dict]) -> str:
+    """The department with the most distinct items in the group's checklist (`combined_checklist`); ties go to
+    the earlier in LEAD_DEPARTMENT_ORDER."""
+    items: dict[str, int] = defaultdict(int)
+    for entry in checklist:
+        for department in entry["departments"]:
+            items[department] += 1
+    return min(items, key=lambda d: (-items[d], DEPARTMENT_RANK[d]))
 
 
 def group_tasks(tasks: list[TaskRow | ExternalTask]) -> list[list[TaskRow | ExternalTask]]:
@@ -426,10 +429,11 @@ def plan_joint_visits(bureau, *, window: tuple[dt.date, dt.date], lock: bool = F
     planned = []
     for tasks in by_entity.values():
         for group in group_tasks(tasks):
+            checklist = combined_checklist(group)
             planned.append(PlannedVisit(
                 entity=group[0].entity, tasks=group,
                 window_start=max(t.window_start for t in group), window_end=min(t.window_end for t in group),
-                lead_department=lead_department(group), checklist=combined_checklist(group),
+                lead_department=lead_department(checklist), checklist=checklist,
             ))
     return sorted(planned, key=lambda p: (p.entity.name, p.entity.pk, p.window_start))
 
@@ -464,7 +468,7 @@ def merge_joint_visits(bureau, *, actor, window: tuple[dt.date, dt.date]) -> Mer
     """
     ensure_may_act_for(actor, bureau, "合并联合检查")
     check_window(window)
-    with transaction.atomic():
+    with transaction.atomic(), fewer_full_collections():
         lock_audit_chain()
         planned = plan_joint_visits(bureau, window=window, lock=True)
         visits = _save_joint_visits(bureau, planned, actor)
@@ -483,21 +487,22 @@ def _save_joint_visits(bureau, planned: list[PlannedVisit], actor) -> list[Joint
               for p in planned]
     bulk_insert(JointVisit, visits, with_ids=True)
     task_events = _save_own_tasks([t for p in planned for t in p.tasks if isinstance(t, ExternalTask)])
-    task_links, inspection_links, events = [], [], []
-    for visit, p in zip(visits, planned):
-        events.append(PendingEvent(AuditAction.CREATE, visit, after=created_values(visit), detail={
-            "tasks": [f"{DEPARTMENT_LABELS[t.department]} {t.external_id}" for t in p.tasks],
-            "task_ids": [t.pk for t in p.tasks]}))
-        events += [e for t in p.tasks for e in task_events.get(id(t), [])]
-        task_links += [(t.pk, visit.pk) for t in p.tasks]
-        inspection_links += [(i.pk, visit.pk) for i in p.inspections]
-        if p.inspections:
-            link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk},
-                    "detail": {"joint_visit": str(visit)}}
-            events += [PendingEvent(AuditAction.UPDATE, i, **link) for i in p.inspections]
-    _link_to_visits(ExternalTask, task_links)
+    task_links = [(t.pk, visit.pk) for visit, p in zip(visits, planned) for t in p.tasks]
+    inspection_links = [(i.pk, visit.pk) for visit, p in zip(visits, planned) for i in p.inspections]
     _link_to_visits(Inspection, inspection_links)
-    record_events(events, actor=actor)
+    events = EventBatch(actor=actor)
+    # Linking the tasks rewrites tens of thousands of rows; the server does that while the events are built here.
+    with _linking_aside(ExternalTask, task_links):
+        for visit, p in zip(visits, planned):
+            events.add([PendingEvent(AuditAction.CREATE, visit, after=created_values(visit), detail={
+                "tasks": [f"{DEPARTMENT_LABELS[t.department]} {t.external_id}" for t in p.tasks],
+                "task_ids": [t.pk for t in p.tasks]})])
+            events.add(e for t in p.tasks for e in task_events.get(id(t), []))
+            if p.inspections:
+                link = {"before": {"joint_visit": None}, "after": {"joint_visit": visit.pk},
+                        "detail": {"joint_visit": str(visit)}}
+                events.add(PendingEvent(AuditAction.UPDATE, i, **link) for i in p.inspections)
+    events.write()
     return visits
 
 
@@ -522,6 +527,10 @@ def _save_own_tasks(tasks: list[ExternalTask]) -> dict[int, list[PendingEvent]]:
     return events
 
 
+LINK_SQL = ("UPDATE {table} AS t SET joint_visit_id = v.visit FROM unnest(%s::bigint[], %s::bigint[]) AS v(id, visit) "
+            "WHERE t.id = v.id AND t.joint_visit_id IS NULL")
+
+
 def _link_to_visits(model, pairs: list[tuple[int, int]]) -> None:
     """Set joint_visit of rows not yet linked, (row id, joint visit id) pairs, in one statement on PostgreSQL."""
     if not pairs:
@@ -530,11 +539,21 @@ def _link_to_visits(model, pairs: list[tuple[int, int]]) -> None:
         for visit_id, ids in _by_visit(pairs).items():
             model.objects.filter(pk__in=ids, joint_visit__isnull=True).update(joint_visit_id=visit_id)
         return
-    table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} AS t SET joint_visit_id = v.visit FROM unnest(%s::bigint[], %s::bigint[]) "
-                       "AS v(id, visit) WHERE t.id = v.id AND t.joint_visit_id IS NULL",
-                       [[pk for pk, _ in pairs], [visit for _, visit in pairs]])
+        cursor.execute(*_link_statement(model, pairs))
+
+
+def _linking_aside(model, pairs: list[tuple[int, int]]):
+    """`_link_to_visits`, run by the server while the caller's block runs (`statement_aside`) on PostgreSQL."""
+    if connection.vendor != "postgresql" or not pairs:
+        _link_to_visits(model, pairs)
+        return nullcontext()
+    return statement_aside(*_link_statement(model, pairs))
+
+
+def _link_statement(model, pairs: list[tuple[int, int]]) -> tuple[str, list]:
+    table = connection.ops.quote_name(model._meta.db_table)
+    return LINK_SQL.format(table=table), [[pk for pk, _ in pairs], [visit for _, visit in pairs]]
 
 
 def _by_visit(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:

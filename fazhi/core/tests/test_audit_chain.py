@@ -9,7 +9,8 @@ from django.db import DatabaseError, connection, transaction
 
 from fazhi.core import services
 from fazhi.core.audit import (
-    PendingEvent, canonical_json, created_values, event_hash, record_event, record_events, snapshot, verify_chain,
+    EventBatch, PendingEvent, canonical_json, created_values, event_hash, record_event, record_events, snapshot,
+    verify_chain,
 )
 from fazhi.core.choices import AuditAction, SectionKind
 from fazhi.core.models import AuditEvent, Section
@@ -74,6 +75,21 @@ def test_a_bulk_append_continues_the_chain_as_single_events_would(chain, admin):
     assert check.intact and check.checked == len(chain) + written
     services.update_section(sections[0], actor=admin, name="新档案室")  # a single event after the bulk ones links on
     assert verify_chain().intact
+
+
+def test_events_added_in_pieces_and_written_later_chain_on(chain, admin):
+    sections = list(Section.objects.order_by("pk"))
+    with transaction.atomic():
+        batch = EventBatch(actor=admin)
+        batch.add([PendingEvent(AuditAction.UPDATE, sections[0], before={"sort_order": 4}, after={"sort_order": 5})])
+        assert AuditEvent.objects.count() == len(chain)  # added is only in memory
+        batch.add(PendingEvent(AuditAction.UPDATE, s, after={"sort_order": 6}) for s in sections)
+        batch.write()
+        batch.write()  # nothing more to write
+    assert batch.written == 1 + len(sections) == AuditEvent.objects.count() - len(chain)
+    assert verify_chain().intact
+    services.update_section(sections[0], actor=admin, name="新档案室")
+    assert verify_chain().intact and AuditEvent.objects.order_by("-seq").first().after == {"name": "新档案室"}
 
 
 def test_it_catches_a_tampered_row(chain):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from fazhi.core.models import ScopedModel
+from fazhi.core.models import Organisation, ScopedModel
 
 from ..choices import Department
 
@@ -33,6 +33,12 @@ class JointVisit(ScopedModel):
 class ExternalTask(ScopedModel):
     """An inspection task of a department (ours or another's), imported by API or Excel, waiting to be merged."""
 
+    # Merging rewrites a year's tasks (joint_visit), and each rewritten row is written into every index that
+    # holds it: the bureau's lookups use external_task_once (organisation first), and the indexes on inspection
+    # and joint visit hold only the rows that have one (see Meta.indexes).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="所属机构", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     department = models.CharField("部门", max_length=30, choices=Department.choices)
     external_id = models.CharField("部门任务编号", max_length=100)
     entity = models.ForeignKey("entities.Entity", verbose_name="监管对象", on_delete=models.PROTECT,
@@ -42,9 +48,9 @@ class ExternalTask(ScopedModel):
     window_start = models.DateField("检查日期起")
     window_end = models.DateField("检查日期止")
     inspection = models.ForeignKey("inspections.Inspection", verbose_name="本机关的检查", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="external_tasks")
+                                   on_delete=models.PROTECT, related_name="external_tasks", db_index=False)
     joint_visit = models.ForeignKey(JointVisit, verbose_name="并入的联合检查", null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="tasks", editable=False)
+                                    on_delete=models.PROTECT, related_name="tasks", editable=False, db_index=False)
     created_at = models.DateTimeField("导入时间", auto_now_add=True)
 
     class Meta:
@@ -56,6 +62,12 @@ class ExternalTask(ScopedModel):
             models.CheckConstraint(condition=models.Q(window_end__gte=models.F("window_start")),
                                    name="external_task_window_valid",
                                    violation_error_message="检查日期止不能早于日期起。"),
+        ]
+        indexes = [
+            models.Index(fields=["inspection"], name="external_task_inspection",
+                         condition=models.Q(inspection__isnull=False)),
+            models.Index(fields=["joint_visit"], name="external_task_joint_visit",
+                         condition=models.Q(joint_visit__isnull=False)),
         ]
 
     def __str__(self) -> str:
