@@ -143,6 +143,7 @@ def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], rat
     counts the places no eligible inspector was left for.
     """
     load = {inspector["id"]: 0 for inspector in inspector_pool}
+    encoded = {inspector: str(inspector).encode("utf-8") for inspector in load}
     certified = {inspector["id"]: set(inspector["domains"]) for inspector in inspector_pool}
     certified_for: dict[frozenset, list] = {}  # the inspectors certified for a set of domains, found once per set
     result = []
@@ -151,7 +152,7 @@ def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], rat
         if needed not in certified_for:
             certified_for[needed] = [i for i in load if needed <= certified[i]]
         eligible = [i for i in certified_for[needed] if i not in recused]
-        team = _lightest(seed, entity["id"], eligible, load, team_size)
+        team = _lightest(seed, entity["id"], eligible, load, team_size, encoded)
         for inspector in team:
             load[inspector] += 1
         row = {"entity": entity["id"], "reason": reason, "team": team, "shortfall": team_size - len(team)}
@@ -161,24 +162,21 @@ def run_draw(seed: str, entity_pool: list[dict], inspector_pool: list[dict], rat
     return sorted(result, key=lambda row: row["entity"])
 
 
-def _lightest(seed: str, entity_id, eligible: list, load: dict, size: int) -> list:
+def _lightest(seed: str, entity_id, eligible: list, load: dict, size: int, encoded: dict) -> list:
     """The first `size` of `eligible` ordered by (load, H(seed|team|entity|id)), hashing only the load levels the
-    team is taken from: the same team as sorting them all, for a fraction of the hashes."""
+    team is taken from: the same team as sorting them all, for a fraction of the hashes. `encoded`: each
+    inspector id as the bytes hashed. Digests order as their hex forms do, so comparing them is the same order."""
     levels = defaultdict(list)
     for inspector in eligible:
         levels[load[inspector]].append(inspector)
-    prefix = hashlib.sha256(f"{seed}|team|{entity_id}|".encode("utf-8"))
-
-    def tie_break(inspector) -> str:
-        h = prefix.copy()
-        h.update(str(inspector).encode("utf-8"))
-        return h.hexdigest()
-
+    prefix = f"{seed}|team|{entity_id}|".encode("utf-8")
+    sha256 = hashlib.sha256
     team: list = []
     for level in sorted(levels):
         if len(team) >= size:
             break
-        team += heapq.nsmallest(size - len(team), levels[level], key=tie_break)
+        keyed = [(sha256(prefix + encoded[inspector]).digest(), inspector) for inspector in levels[level]]
+        team += [inspector for _, inspector in heapq.nsmallest(size - len(team), keyed)]
     return team
 
 

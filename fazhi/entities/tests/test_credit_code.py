@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stdnum.cn import uscc
+
 from fazhi.entities.credit_code import (
-    ALPHABET, REGISTRATION_AUTHORITIES, credit_code_problem, normalise, validate_credit_code,
+    ALPHABET, REGISTRATION_AUTHORITIES, check_character, credit_code_problem, normalise, validate_credit_code,
 )
 
 # GB 32100-2015 §4.1: each position's weight is 3^(i) mod 31; the check character makes the sum ≡ 0 (mod 31).
@@ -55,6 +57,16 @@ def expected_rule(position: int, typed: str) -> str:
     if 2 <= position <= 7 and not char.isdigit():
         return RULE_REGION
     return RULE_CHECK
+
+
+@given(st.text(STANDARD_ALPHABET, min_size=17, max_size=17))
+def test_its_check_character_is_the_one_python_stdnum_computes(first17):
+    assert check_character(first17) == uscc.calc_check_digit(first17) == reference_check_character(first17)
+
+
+@given(st.text(STANDARD_ALPHABET + STANDARD_ALPHABET.lower() + " -\u3000", max_size=22))
+def test_it_normalises_as_python_stdnum_does(typed):
+    assert normalise(typed) == uscc.compact(typed)
 
 
 def test_it_uses_the_standards_alphabet():
