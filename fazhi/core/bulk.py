@@ -98,13 +98,17 @@ def fewer_full_collections():
 
 
 @contextmanager
-def statement_aside(sql: str, params, *, using: str = "default"):
+def statement_aside(sql: str, params, *, using: str = "default", check_now: bool = False):
     """Run one statement on this transaction's connection in a helper thread while the block runs here.
 
     For a long statement (rewriting a year's rows) and Python work that does not need its result: on PostgreSQL
     the server runs the statement on one core while the block runs on another. The block should not touch the
     database (psycopg serialises a connection's use, so a query in it only waits). The statement's error, if any,
     is raised when the block ends. Elsewhere (SQLite: one writer) the statement runs first, in this thread.
+
+    `check_now`: the foreign-key checks waiting for the commit (the transaction's writes so far) and the
+    statement's own run in the helper too, instead of at the commit; Django's keys are deferrable and deferred,
+    and deferred they are again afterwards.
     """
     connection = connections[using]
     if connection.vendor != "postgresql":
@@ -119,7 +123,11 @@ def statement_aside(sql: str, params, *, using: str = "default"):
     def run() -> None:
         try:
             with raw.cursor() as cursor:
+                if check_now:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute(sql, params)
+                if check_now:
+                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except BaseException as error:  # handed to the caller's thread
             failures.append(error)
 

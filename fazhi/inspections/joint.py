@@ -548,7 +548,7 @@ def _linking_aside(model, pairs: list[tuple[int, int]]):
     if connection.vendor != "postgresql" or not pairs:
         _link_to_visits(model, pairs)
         return nullcontext()
-    return statement_aside(*_link_statement(model, pairs))
+    return statement_aside(*_link_statement(model, pairs), check_now=True)
 
 
 def _link_statement(model, pairs: list[tuple[int, int]]) -> tuple[str, list]:

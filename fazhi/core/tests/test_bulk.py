@@ -9,7 +9,8 @@ from fazhi.core.bulk import fewer_full_collections, statement_aside
 from fazhi.core.models import Region
 from fazhi.core.tests.factories import region
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Serialized rollback: the flush after a transactional test must leave later tests the rows the migrations seed.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 RENAME = "UPDATE core_region SET name = %s WHERE code = %s"
 
@@ -23,6 +24,33 @@ def test_the_statement_aside_is_part_of_the_callers_transaction():
         assert Region.objects.get(code="449900").name == "改名省"  # seen once the block ends
         raise RuntimeError("roll back")
     assert Region.objects.get(code="449900").name == "测试省"  # undone with the transaction
+
+
+def test_checking_now_runs_the_waiting_key_checks_and_defers_them_again_after():
+    province = region("449900", "测试省", 1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with connection.cursor() as cursor:  # a row whose parent is missing: its check waits for the commit
+            cursor.execute("INSERT INTO core_region (code, name, level, parent_id) VALUES ('449901', '孤市', 2, %s)",
+                           [province.pk + 1000])
+        with statement_aside(RENAME, ["改名省", "449900"], check_now=True):
+            pass
+    with transaction.atomic():
+        with statement_aside(RENAME, ["改名省", "449900"], check_now=True):
+            pass
+        with connection.cursor() as cursor:  # deferred again: this one waits for the commit, and is fixed by then
+            cursor.execute("INSERT INTO core_region (code, name, level, parent_id) VALUES ('449902', '新市', 2, %s)",
+                           [province.pk + 1000])
+            cursor.execute("UPDATE core_region SET parent_id = %s WHERE code = '449902'", [province.pk])
+    assert Region.objects.get(code="449902").parent == province
+
+
+def test_constraints_are_deferred_unless_not_deferrable_so_checking_now_can_defer_them_again():
+    if connection.vendor != "postgresql":
+        pytest.skip("SET CONSTRAINTS is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conrelid::regclass, conname FROM pg_constraint "
+                       "WHERE connamespace = 'public'::regnamespace AND condeferrable AND NOT condeferred")
+        assert cursor.fetchall() == []
 
 
 def test_a_failing_statement_aside_raises_when_the_block_ends():
