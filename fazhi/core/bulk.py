@@ -9,6 +9,7 @@ import gc
 import json
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -29,47 +30,77 @@ def bulk_insert(model, objects: list, *, with_ids: bool = False, batch_size: int
     On PostgreSQL the keys are drawn from the table's sequence first, then the rows go in through COPY;
     auto_now and auto_now_add fields are stamped as save() would.
     """
+    job = prepared_insert(model, objects, with_ids=with_ids, batch_size=batch_size)
+    if job is not None:
+        with connections[router.db_for_write(model)].cursor() as cursor:
+            job.run(cursor.cursor)
+
+
+@dataclass
+class CopyJob:
+    """Rows ready for one COPY: `run` them on a psycopg cursor of the transaction (any thread's)."""
+
+    table: str
+    columns: tuple[str, ...]
+    rows: list
+
+    def run(self, cursor) -> None:
+        with cursor.copy(f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN") as copy:
+            for row in self.rows:
+                copy.write_row(row)
+
+
+def prepared_insert(model, objects: list, *, with_ids: bool = False,
+                    batch_size: int = DEFAULT_BATCH_SIZE) -> CopyJob | None:
+    """`bulk_insert` up to the COPY: on PostgreSQL the objects get their keys (with_ids) and stamps, and the rows
+    are returned as a CopyJob to run later; elsewhere they are inserted now and None is returned."""
     if not objects:
-        return
+        return None
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objects, batch_size=batch_size)
-        return
+        return None
     meta, now = model._meta, timezone.now()
     # A generated column is the database's to fill: COPY refuses it.
     fields = [f for f in meta.concrete_fields if (with_ids or not f.primary_key) and not getattr(f, "generated", False)]
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if with_ids:
+    if with_ids:
+        with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                            [meta.db_table, meta.pk.column, len(objects)])
             for obj, (pk,) in zip(objects, cursor.fetchall()):
                 obj.pk = pk
-        columns = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                for attname in stamped:
-                    setattr(obj, attname, now)
-                obj._state.adding = False
-                copy.write_row([_copy_value(f, getattr(obj, f.attname)) for f in fields])
+    rows = []
+    for obj in objects:
+        for attname in stamped:
+            setattr(obj, attname, now)
+        obj._state.adding = False
+        rows.append([_copy_value(f, getattr(obj, f.attname)) for f in fields])
+    return CopyJob(quote(meta.db_table), tuple(quote(f.column) for f in fields), rows)
+
+
+def prepared_values(model, attnames: tuple[str, ...], rows: list[tuple], *,
+                    batch_size: int = DEFAULT_BATCH_SIZE) -> CopyJob | None:
+    """`bulk_insert_values` up to the COPY, as `prepared_insert`."""
+    if not rows:
+        return None
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create([model(**dict(zip(attnames, row))) for row in rows], batch_size=batch_size)
+        return None
+    columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    return CopyJob(quote(model._meta.db_table), tuple(quote(columns[a]) for a in attnames), rows)
 
 
 def bulk_insert_values(model, attnames: tuple[str, ...], rows: list[tuple], *,
                        batch_size: int = DEFAULT_BATCH_SIZE) -> None:
     """Insert rows given as tuples of `attnames`, no keys wanted back: on PostgreSQL straight into COPY."""
-    if not rows:
-        return
-    connection = connections[router.db_for_write(model)]
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create([model(**dict(zip(attnames, row))) for row in rows], batch_size=batch_size)
-        return
-    columns = {f.attname: f.column for f in model._meta.concrete_fields}
-    quote = connection.ops.quote_name
-    sql = f"COPY {quote(model._meta.db_table)} ({', '.join(quote(columns[a]) for a in attnames)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
+    job = prepared_values(model, attnames, rows, batch_size=batch_size)
+    if job is not None:
+        with connections[router.db_for_write(model)].cursor() as cursor:
+            job.run(cursor.cursor)
 
 
 # A bulk job's rows, models and plans live until they are saved, so the collector promotes them to its oldest
@@ -110,10 +141,23 @@ def statement_aside(sql: str, params, *, using: str = "default", check_now: bool
     statement's own run in the helper too, instead of at the commit; Django's keys are deferrable and deferred,
     and deferred they are again afterwards.
     """
+    with work_aside([lambda cursor: cursor.execute(sql, params)], using=using, check_now=check_now):
+        yield
+
+
+@contextmanager
+def work_aside(steps: list, *, using: str = "default", check_now: bool = False):
+    """`statement_aside` for several steps, run in order: each is called with a psycopg cursor of the
+    transaction (a `CopyJob.run`, or a function issuing statements). None steps are skipped."""
+    steps = [step for step in steps if step is not None]
     connection = connections[using]
+    if not steps:
+        yield
+        return
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            for step in steps:
+                step(cursor)
         yield
         return
     connection.ensure_connection()
@@ -125,13 +169,14 @@ def statement_aside(sql: str, params, *, using: str = "default", check_now: bool
             with raw.cursor() as cursor:
                 if check_now:
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(sql, params)
+                for step in steps:
+                    step(cursor)
                 if check_now:
                     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         except BaseException as error:  # handed to the caller's thread
             failures.append(error)
 
-    helper = threading.Thread(target=run, name="statement-aside", daemon=True)
+    helper = threading.Thread(target=run, name="work-aside", daemon=True)
     helper.start()
     try:
         yield

@@ -30,9 +30,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from fazhi.core.audit import (
-    PendingEvent, created_values, lock_audit_chain, record_create, record_events, record_update, snapshot,
+    EventBatch, PendingEvent, created_values, lock_audit_chain, record_create, record_update, snapshot,
 )
-from fazhi.core.bulk import bulk_insert, bulk_insert_values, fewer_full_collections
+from fazhi.core.bulk import CopyJob, fewer_full_collections, prepared_insert, prepared_values, work_aside
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Organisation
 from fazhi.core.spreadsheets import (
@@ -435,23 +435,28 @@ class _Importer:
         for plan in new:
             plan.entity.name_initials = name_initials(plan.entity.name)
             plan.entity.domain_codes = domain_codes_value(plan.domains)
-        bulk_insert(Entity, [p.entity for p in new], with_ids=True, batch_size=IMPORT_RULES.batch_size)
+        entities = prepared_insert(Entity, [p.entity for p in new], with_ids=True, batch_size=IMPORT_RULES.batch_size)
         self._update_entities([p for p in plans if not p.is_new and p.entity_changed])
-        self._write_domains([p for p in plans if p.domains is not None])
-        bulk_insert_values(CreditGradeChange, GRADE_CHANGE_COLUMNS,
-                           [self._grade_change(p) for p in plans if p.is_new or p.old_grade],
-                           batch_size=IMPORT_RULES.batch_size)
+        domains = self._write_domains([p for p in plans if p.domains is not None])
+        grades = prepared_values(CreditGradeChange, GRADE_CHANGE_COLUMNS,
+                                 [self._grade_change(p) for p in plans if p.is_new or p.old_grade],
+                                 batch_size=IMPORT_RULES.batch_size)
         licences = [p for p in plans if p.licence is not None and p.licence_is_new]
         for plan in licences:
             plan.licence.entity_id = plan.entity.pk  # known only now, for a new entity
-        bulk_insert(Licence, [p.licence for p in licences], with_ids=True, batch_size=IMPORT_RULES.batch_size)
+        licences = prepared_insert(Licence, [p.licence for p in licences], with_ids=True,
+                                   batch_size=IMPORT_RULES.batch_size)
         changed_licences = [p.licence for p in plans if p.licence is not None and not p.licence_is_new]
         for licence in changed_licences:
             licence.updated_at = self.now
         Licence.objects.bulk_update(changed_licences, ["issued_on", "valid_to", "updated_at"],
                                     batch_size=IMPORT_RULES.batch_size)
-        record_events((event for plan in plans for event in self._events(plan)), actor=self.actor,
-                      batch_size=IMPORT_RULES.batch_size)
+        events = EventBatch(actor=self.actor)
+        # The new rows go in (with their key checks) on the server while their events are chained here.
+        with work_aside([entities and entities.run, domains and domains.run, grades and grades.run,
+                         licences and licences.run], check_now=True):
+            events.add(event for plan in plans for event in self._events(plan))
+        events.write()
 
     def _update_entities(self, plans: list[RowPlan]) -> None:
         groups: dict[tuple, list[Entity]] = {}
@@ -475,13 +480,14 @@ class _Importer:
         if renamed:
             names_changed(renamed)
 
-    def _write_domains(self, plans: list[RowPlan]) -> None:
+    def _write_domains(self, plans: list[RowPlan]) -> CopyJob | None:
+        """Clear the domains of changed entities now; the rows of all of them, to insert (`prepared_values`)."""
         through = Entity.domains.through
         replaced = [p.entity.pk for p in plans if not p.is_new]
         if replaced:
             through.objects.filter(entity_id__any=replaced).delete()
         rows = [(p.entity.pk, code) for p in plans for code in p.domains]
-        bulk_insert_values(through, ("entity_id", "domain_id"), rows, batch_size=IMPORT_RULES.batch_size)
+        return prepared_values(through, ("entity_id", "domain_id"), rows, batch_size=IMPORT_RULES.batch_size)
 
     def _grade_change(self, plan: RowPlan) -> tuple:
         entity = plan.entity

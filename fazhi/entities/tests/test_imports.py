@@ -6,6 +6,7 @@ import zipfile
 from decimal import Decimal
 
 import openpyxl
+import psycopg
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,7 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fazhi.core import spreadsheets
-from fazhi.core.audit import verify_chain
+from fazhi.core.audit import EventBatch, verify_chain
+from fazhi.core.bulk import CopyJob
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import AuditEvent
 from fazhi.entities import imports, jobs, services
@@ -400,19 +402,33 @@ def test_a_failed_check_keeps_no_rows_and_a_cancel_removes_them(section_head, to
     assert not good.file.storage.exists(imports.parsed_rows_name(good))
 
 
-def test_a_failure_while_writing_rolls_back_every_chunk(section_head, townships, small_chunks, monkeypatch):
-    calls = []
-    real = imports.record_events
+def fail_second_call(monkeypatch, owner, name: str, error: Exception) -> None:
+    calls, real = [], getattr(owner, name)
 
-    def failing(events, **kwargs):
+    def failing(*args, **kwargs):
         calls.append(1)
         if len(calls) == 2:
-            raise RuntimeError("disk full")
-        return real(events, **kwargs)
+            raise error
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(imports, "record_events", failing)
+    monkeypatch.setattr(owner, name, failing)
+
+
+def test_a_failure_while_writing_rolls_back_every_chunk(section_head, townships, small_chunks, monkeypatch):
+    fail_second_call(monkeypatch, EventBatch, "write", RuntimeError("disk full"))
     batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 6)]), "x.csv")
     assert batch.status == ImportStatus.FAILED and "未导入任何记录" in batch.message
+    assert Entity.objects.count() == Licence.objects.count() == CreditGradeChange.objects.count() == 0
+    assert not entity_events().exists() and verify_chain().intact
+
+
+def test_a_conflict_met_while_rows_go_in_beside_the_events_rolls_back_every_chunk(
+        section_head, townships, small_chunks, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("rows are written beside the events (in a helper thread) on PostgreSQL only")
+    fail_second_call(monkeypatch, CopyJob, "run", psycopg.errors.UniqueViolation("duplicate key"))
+    batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 6)]), "x.csv")
+    assert batch.status == ImportStatus.FAILED and "与他人同时进行的修改冲突" in batch.message
     assert Entity.objects.count() == Licence.objects.count() == CreditGradeChange.objects.count() == 0
     assert not entity_events().exists() and verify_chain().intact
 
