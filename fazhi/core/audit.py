@@ -21,7 +21,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.functional import Promise
 
-from .bulk import bulk_insert_values
+from .bulk import bulk_insert_values, prepared_values
 from .choices import AuditAction
 from .models import AuditChainHead, AuditEvent
 
@@ -331,6 +331,23 @@ class EventBatch:
         self.rows = []
         self.head.seq, self.head.hash = self.seq, self.prev_hash
         self.head.save(update_fields=["seq", "hash"])
+
+    def write_step(self):
+        """What `write` does, as a step for `WriteBehind` (PostgreSQL): the rows added so far are handed over."""
+        rows, seq, prev_hash = self.rows, self.seq, self.prev_hash
+        if not rows:
+            return None
+        job = prepared_values(AuditEvent, EVENT_COLUMNS, rows)
+        head_table = connections[router.db_for_write(AuditChainHead)].ops.quote_name(AuditChainHead._meta.db_table)
+        self.written += len(rows)
+        self.rows = []
+        self.head.seq, self.head.hash = seq, prev_hash
+
+        def step(cursor) -> None:
+            job.run(cursor)
+            cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s", [seq, prev_hash, self.head.pk])
+
+        return step
 
 
 def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import json
+import queue
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -185,3 +186,78 @@ def work_aside(steps: list, *, using: str = "default", check_now: bool = False):
     if failures:
         with connection.wrap_database_errors:  # as Django's own cursor would raise it
             raise failures[0]
+
+
+WRITE_BEHIND_STEPS = 16
+
+
+class WriteBehind:
+    """Writes run in order by a helper thread on this transaction's connection while the caller goes on
+    (PostgreSQL only: `WriteBehind.wanted()`), so the server writes one chunk while Python reads the next.
+
+    `submit(step)` queues a step, called with a psycopg cursor of the transaction (a `CopyJob.run`). The caller
+    may keep querying: psycopg runs one statement at a time on a connection, so its queries take their turn
+    between the steps; it must not read what a queued step writes. With `check_now`, foreign keys are checked
+    in each statement (in the helper) instead of at the commit, and deferred again when the writer closes.
+    Leaving the block waits for every step; a step's error is raised then, or at the next `submit`, and the
+    steps after it are not run. Used as a context manager inside the transaction.
+    """
+
+    def __init__(self, *, using: str = "default", check_now: bool = False):
+        self.connection, self.check_now = connections[using], check_now
+        # A few chunks ahead at most: beyond that the caller waits, so rows waiting to be written stay bounded.
+        self.steps: queue.Queue = queue.Queue(WRITE_BEHIND_STEPS)
+        self.failures: list[BaseException] = []
+        self.helper: threading.Thread | None = None
+
+    @staticmethod
+    def wanted(using: str = "default") -> bool:
+        return connections[using].vendor == "postgresql"
+
+    def __enter__(self) -> WriteBehind:
+        self.connection.ensure_connection()
+        raw = self.connection.connection  # the same session, so the same transaction
+        self.helper = threading.Thread(target=self._run, args=(raw,), name="write-behind", daemon=True)
+        self.helper.start()
+        return self
+
+    def _run(self, raw) -> None:
+        closed = False
+        try:
+            with raw.cursor() as cursor:
+                if self.check_now:
+                    self._step(cursor, lambda c: c.execute("SET CONSTRAINTS ALL IMMEDIATE"))
+                while (step := self.steps.get()) is not None:
+                    self._step(cursor, step)
+                closed = True
+                if self.check_now:
+                    self._step(cursor, lambda c: c.execute("SET CONSTRAINTS ALL DEFERRED"))
+        except BaseException as error:  # no cursor: every step fails
+            self.failures.append(error)
+        while not closed and self.steps.get() is not None:  # let the caller's submissions through to the end
+            pass
+
+    def _step(self, cursor, step) -> None:
+        if self.failures:
+            return  # the transaction is lost: nothing after a failed step runs
+        try:
+            step(cursor)
+        except BaseException as error:  # handed to the caller's thread
+            self.failures.append(error)
+
+    def submit(self, step) -> None:
+        self._raise_failure()
+        if step is not None:
+            self.steps.put(step)
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.steps.put(None)
+        self.helper.join()
+        if error is None or self.failures:
+            # A failed step also explains the caller's own error (its transaction was aborted under it).
+            self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        if self.failures:
+            with self.connection.wrap_database_errors:  # as Django's own cursor would raise it
+                raise self.failures[0]

@@ -19,6 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -32,7 +33,7 @@ from django.utils import timezone, translation
 from fazhi.core.audit import (
     EventBatch, PendingEvent, created_values, lock_audit_chain, record_create, record_update, snapshot,
 )
-from fazhi.core.bulk import CopyJob, fewer_full_collections, prepared_insert, prepared_values, work_aside
+from fazhi.core.bulk import CopyJob, WriteBehind, fewer_full_collections, prepared_insert, prepared_values
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Organisation
 from fazhi.core.spreadsheets import (
@@ -226,6 +227,8 @@ class _Importer:
         self.error_count = self.processed = self.created = self.updated = self.unchanged = 0
         self.unread_columns: set[str] = set()
         self.now, self.today = timezone.now(), timezone.localdate()
+        self.writer: WriteBehind | None = None
+        self.events: EventBatch | None = None
 
     def error(self, row: int, column: str, message) -> None:
         self.error_count += 1
@@ -236,7 +239,10 @@ class _Importer:
         return f"批量导入（{self.batch.original_name} 第{row}行）"[:500]
 
     def run(self, table: Table) -> None:
-        with fewer_full_collections():
+        # Applying on PostgreSQL, a chunk's rows are written by the server while the next chunk is read and planned.
+        behind = self.write and WriteBehind.wanted()
+        with fewer_full_collections(), (WriteBehind(check_now=True) if behind else nullcontext()) as writer:
+            self.writer = writer
             self._run(table)
 
     def _run(self, table: Table) -> None:
@@ -451,12 +457,17 @@ class _Importer:
             licence.updated_at = self.now
         Licence.objects.bulk_update(changed_licences, ["issued_on", "valid_to", "updated_at"],
                                     batch_size=IMPORT_RULES.batch_size)
-        events = EventBatch(actor=self.actor)
-        # The new rows go in (with their key checks) on the server while their events are chained here.
-        with work_aside([entities and entities.run, domains and domains.run, grades and grades.run,
-                         licences and licences.run], check_now=True):
-            events.add(event for plan in plans for event in self._events(plan))
-        events.write()
+        if self.events is None:
+            self.events = EventBatch(actor=self.actor)
+        if self.writer is None:  # SQLite: the rows are in already (prepared_*)
+            self.events.add(event for plan in plans for event in self._events(plan))
+            self.events.write()
+            return
+        # The server writes the rows (with their key checks) while their events are chained here.
+        for job in (entities, domains, grades, licences):
+            self.writer.submit(job and job.run)
+        self.events.add(event for plan in plans for event in self._events(plan))
+        self.writer.submit(self.events.write_step())
 
     def _update_entities(self, plans: list[RowPlan]) -> None:
         groups: dict[tuple, list[Entity]] = {}

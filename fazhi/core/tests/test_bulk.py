@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from fazhi.core.bulk import fewer_full_collections, statement_aside
+from fazhi.core.bulk import WriteBehind, fewer_full_collections, statement_aside
 from fazhi.core.models import Region
 from fazhi.core.tests.factories import region
 
@@ -93,3 +93,53 @@ def test_full_collections_wait_while_bulk_jobs_run_and_come_back_after():
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*saved)
+
+
+def rename(name: str, code: str):
+    return lambda cursor: cursor.execute(RENAME, [name, code])
+
+
+def test_written_behind_steps_run_in_order_in_the_callers_transaction():
+    if not WriteBehind.wanted():
+        pytest.skip("written behind on PostgreSQL only")
+    region("449900", "测试省", 1)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        with WriteBehind() as writer:
+            writer.submit(rename("甲", "449900"))
+            writer.submit(None)  # nothing to write this time
+            writer.submit(rename("乙", "449900"))
+            Region.objects.filter(level=1).count()  # the caller may query meanwhile
+        assert Region.objects.get(code="449900").name == "乙"
+        raise RuntimeError("roll back")
+    assert Region.objects.get(code="449900").name == "测试省"
+
+
+def test_a_failed_step_stops_the_rest_and_is_raised_in_place_of_the_callers_error():
+    if not WriteBehind.wanted():
+        pytest.skip("written behind on PostgreSQL only")
+    region("449900", "测试省", 1)
+    ran = []
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with WriteBehind() as writer:
+            writer.submit(lambda cursor: cursor.execute("UPDATE core_region SET no_such_column = 1"))
+            writer.submit(lambda cursor: ran.append(1))
+            writer.helper.join(timeout=0.5)  # the failure is in; the caller's next query fails with it
+            raise KeyError("the caller's own error, caused by the aborted transaction")
+    assert ran == []
+
+
+def test_written_behind_key_checks_run_in_the_statements_and_are_deferred_after():
+    if not WriteBehind.wanted():
+        pytest.skip("written behind on PostgreSQL only")
+    province = region("449900", "测试省", 1)
+    orphan = ("INSERT INTO core_region (code, name, level, parent_id) VALUES (%s, %s, 2, %s)")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with WriteBehind(check_now=True) as writer:
+            writer.submit(lambda cursor: cursor.execute(orphan, ["449901", "孤市", province.pk + 1000]))
+    with transaction.atomic():
+        with WriteBehind(check_now=True) as writer:
+            writer.submit(rename("改名省", "449900"))
+        with connection.cursor() as cursor:  # deferred again after the writer closes
+            cursor.execute(orphan, ["449902", "新市", province.pk + 1000])
+            cursor.execute("UPDATE core_region SET parent_id = %s WHERE code = '449902'", [province.pk])
+    assert Region.objects.get(code="449902").parent == province

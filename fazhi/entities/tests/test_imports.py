@@ -415,7 +415,7 @@ def fail_second_call(monkeypatch, owner, name: str, error: Exception) -> None:
 
 
 def test_a_failure_while_writing_rolls_back_every_chunk(section_head, townships, small_chunks, monkeypatch):
-    fail_second_call(monkeypatch, EventBatch, "write", RuntimeError("disk full"))
+    fail_second_call(monkeypatch, EventBatch, "add", RuntimeError("out of memory"))
     batch = run_import(section_head, csv_file([entity_row(n) for n in range(1, 6)]), "x.csv")
     assert batch.status == ImportStatus.FAILED and "未导入任何记录" in batch.message
     assert Entity.objects.count() == Licence.objects.count() == CreditGradeChange.objects.count() == 0
