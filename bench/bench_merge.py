@@ -18,9 +18,7 @@ import json
 import random
 import time
 
-from province import (
-    BENCH_COUNTY_CODE, DEFAULT_DATABASE_URL, bench_user, configure, describe_database, run_deferred_checks,
-)
+from province import BENCH_COUNTY_CODE, DEFAULT_DATABASE_URL, bench_user, configure, describe_database
 
 TARGET_SECONDS = 5.0
 DEPARTMENTS = ("market", "fire", "environment", "education", "emergency")
@@ -61,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     configure(args.database_url)
     from django.db import connection, transaction
 
+    from fazhi.core.bulk import run_deferred_checks
     from fazhi.core.models import AuditEvent, Organisation
     from fazhi.entities.models import Entity
     from fazhi.inspections.joint import merge_joint_visits

@@ -61,16 +61,6 @@ def configure(database_url: str) -> None:
     django.setup()
 
 
-def run_deferred_checks() -> None:
-    """Run now the foreign-key checks a commit would run. A benchmark inside one transaction that is rolled back
-    (or commits later) would otherwise never count them; they stay deferred for what follows."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def describe_database() -> str:
     from django.db import connection
 

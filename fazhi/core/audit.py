@@ -324,30 +324,32 @@ class EventBatch:
             self.rows.append(row)
 
     def write(self) -> None:
-        if not self.rows:
-            return
-        _insert_rows(self.rows)
-        self.written += len(self.rows)
-        self.rows = []
-        self.head.seq, self.head.hash = self.seq, self.prev_hash
-        self.head.save(update_fields=["seq", "hash"])
+        if self.rows:
+            _insert_rows(self._take())
+            self.head.save(update_fields=["seq", "hash"])
 
     def write_step(self):
-        """What `write` does, as a step for `WriteBehind` (PostgreSQL): the rows added so far are handed over."""
-        rows, seq, prev_hash = self.rows, self.seq, self.prev_hash
-        if not rows:
+        """What `write` does, as a step for `WriteBehind` to run in its turn; on a database whose steps are not
+        run aside (not PostgreSQL), written now and None returned."""
+        connection = connections[router.db_for_write(AuditEvent)]
+        if not self.rows or connection.vendor != "postgresql":
+            self.write()
             return None
-        job = prepared_values(AuditEvent, EVENT_COLUMNS, rows)
-        head_table = connections[router.db_for_write(AuditChainHead)].ops.quote_name(AuditChainHead._meta.db_table)
-        self.written += len(rows)
-        self.rows = []
-        self.head.seq, self.head.hash = seq, prev_hash
+        head = (connection.ops.quote_name(AuditChainHead._meta.db_table), self.seq, self.prev_hash, self.head.pk)
+        job = prepared_values(AuditEvent, EVENT_COLUMNS, self._take())
 
         def step(cursor) -> None:
             job.run(cursor)
-            cursor.execute(f"UPDATE {head_table} SET seq = %s, hash = %s WHERE id = %s", [seq, prev_hash, self.head.pk])
+            cursor.execute(f"UPDATE {head[0]} SET seq = %s, hash = %s WHERE id = %s", head[1:])
 
         return step
+
+    def _take(self) -> list[tuple]:
+        """The rows added so far, handed over to be written; the head moves past them."""
+        rows, self.rows = self.rows, []
+        self.written += len(rows)
+        self.head.seq, self.head.hash = self.seq, self.prev_hash
+        return rows
 
 
 def record_events(pending: Iterable[PendingEvent], *, actor, batch_size: int = 2000) -> int:

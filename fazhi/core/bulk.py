@@ -129,96 +129,49 @@ def fewer_full_collections():
                 gc.set_threshold(*_gc_state["saved"])
 
 
-@contextmanager
-def statement_aside(sql: str, params, *, using: str = "default", check_now: bool = False):
-    """Run one statement on this transaction's connection in a helper thread while the block runs here.
-
-    For a long statement (rewriting a year's rows) and Python work that does not need its result: on PostgreSQL
-    the server runs the statement on one core while the block runs on another. The block should not touch the
-    database (psycopg serialises a connection's use, so a query in it only waits). The statement's error, if any,
-    is raised when the block ends. Elsewhere (SQLite: one writer) the statement runs first, in this thread.
-
-    `check_now`: the foreign-key checks waiting for the commit (the transaction's writes so far) and the
-    statement's own run in the helper too, instead of at the commit; Django's keys are deferrable and deferred,
-    and deferred they are again afterwards.
-    """
-    with work_aside([lambda cursor: cursor.execute(sql, params)], using=using, check_now=check_now):
-        yield
+# Django makes its foreign keys deferrable and deferred: these run their checks now, then defer them again.
+CHECK_KEYS_NOW = "SET CONSTRAINTS ALL IMMEDIATE"
+DEFER_KEY_CHECKS = "SET CONSTRAINTS ALL DEFERRED"
 
 
-@contextmanager
-def work_aside(steps: list, *, using: str = "default", check_now: bool = False):
-    """`statement_aside` for several steps, run in order: each is called with a psycopg cursor of the
-    transaction (a `CopyJob.run`, or a function issuing statements). None steps are skipped."""
-    steps = [step for step in steps if step is not None]
-    connection = connections[using]
-    if not steps:
-        yield
-        return
-    if connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            for step in steps:
-                step(cursor)
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection  # the same session, so the same transaction (Django's handle is per thread)
-    failures: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            with raw.cursor() as cursor:
-                if check_now:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                for step in steps:
-                    step(cursor)
-                if check_now:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        except BaseException as error:  # handed to the caller's thread
-            failures.append(error)
-
-    helper = threading.Thread(target=run, name="work-aside", daemon=True)
-    helper.start()
-    try:
-        yield
-    finally:
-        helper.join()
-    if failures:
-        with connection.wrap_database_errors:  # as Django's own cursor would raise it
-            raise failures[0]
+def run_deferred_checks(using: str = "default") -> None:
+    """Run now the foreign-key checks the commit would run (the transaction's writes so far); later writes are
+    checked at the commit again."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(CHECK_KEYS_NOW)
+        cursor.execute(DEFER_KEY_CHECKS)
 
 
 WRITE_BEHIND_STEPS = 16
 
 
 class WriteBehind:
-    """Writes run in order by a helper thread on this transaction's connection while the caller goes on
-    (PostgreSQL only: `WriteBehind.wanted()`), so the server writes one chunk while Python reads the next.
+    """Writes run in order by a helper thread on this transaction's connection while the caller goes on, so
+    the server writes one chunk while Python reads the next. On PostgreSQL; elsewhere (SQLite: one writer, one
+    thread) each step runs when it is submitted.
 
-    `submit(step)` queues a step, called with a psycopg cursor of the transaction (a `CopyJob.run`). The caller
-    may keep querying: psycopg runs one statement at a time on a connection, so its queries take their turn
-    between the steps; it must not read what a queued step writes. With `check_now`, foreign keys are checked
-    in each statement (in the helper) instead of at the commit, and deferred again when the writer closes.
-    Leaving the block waits for every step; a step's error is raised then, or at the next `submit`, and the
-    steps after it are not run. Used as a context manager inside the transaction.
+    `submit(step)` queues a step, called with a psycopg cursor of the transaction (a `CopyJob.run`); None is
+    nothing to do. The caller may keep querying: psycopg runs one statement at a time on a connection, so its
+    queries take their turn between the steps; it must not read what a queued step writes. With `check_now`,
+    foreign keys are checked in each statement (in the helper) instead of at the commit, and deferred again
+    when the writer closes. Leaving the block waits for every step; a step's error is raised then, or at the
+    next `submit`, and the steps after it are not run. Used as a context manager inside the transaction.
     """
 
     def __init__(self, *, using: str = "default", check_now: bool = False):
         self.connection, self.check_now = connections[using], check_now
+        self.behind = self.connection.vendor == "postgresql"
         # A few chunks ahead at most: beyond that the caller waits, so rows waiting to be written stay bounded.
         self.steps: queue.Queue = queue.Queue(WRITE_BEHIND_STEPS)
         self.failures: list[BaseException] = []
         self.helper: threading.Thread | None = None
 
-    @staticmethod
-    def wanted(using: str = "default") -> bool:
-        return connections[using].vendor == "postgresql"
-
     def __enter__(self) -> WriteBehind:
-        self.connection.ensure_connection()
-        raw = self.connection.connection  # the same session, so the same transaction
-        self.helper = threading.Thread(target=self._run, args=(raw,), name="write-behind", daemon=True)
-        self.helper.start()
+        if self.behind:
+            self.connection.ensure_connection()
+            raw = self.connection.connection  # the same session, so the same transaction
+            self.helper = threading.Thread(target=self._run, args=(raw,), name="write-behind", daemon=True)
+            self.helper.start()
         return self
 
     def _run(self, raw) -> None:
@@ -226,12 +179,12 @@ class WriteBehind:
         try:
             with raw.cursor() as cursor:
                 if self.check_now:
-                    self._step(cursor, lambda c: c.execute("SET CONSTRAINTS ALL IMMEDIATE"))
+                    self._step(cursor, lambda c: c.execute(CHECK_KEYS_NOW))
                 while (step := self.steps.get()) is not None:
                     self._step(cursor, step)
                 closed = True
                 if self.check_now:
-                    self._step(cursor, lambda c: c.execute("SET CONSTRAINTS ALL DEFERRED"))
+                    self._step(cursor, lambda c: c.execute(DEFER_KEY_CHECKS))
         except BaseException as error:  # no cursor: every step fails
             self.failures.append(error)
         while not closed and self.steps.get() is not None:  # let the caller's submissions through to the end
@@ -246,11 +199,18 @@ class WriteBehind:
             self.failures.append(error)
 
     def submit(self, step) -> None:
+        if step is None:
+            return
+        if not self.behind:
+            with self.connection.cursor() as cursor:
+                step(cursor)
+            return
         self._raise_failure()
-        if step is not None:
-            self.steps.put(step)
+        self.steps.put(step)
 
     def __exit__(self, kind, error, traceback) -> None:
+        if not self.behind:
+            return
         self.steps.put(None)
         self.helper.join()
         if error is None or self.failures:
@@ -261,3 +221,20 @@ class WriteBehind:
         if self.failures:
             with self.connection.wrap_database_errors:  # as Django's own cursor would raise it
                 raise self.failures[0]
+
+
+@contextmanager
+def statement_aside(sql: str, params, *, using: str = "default", check_now: bool = False):
+    """Run one statement on this transaction's connection in a helper thread while the block runs here.
+
+    For a long statement (rewriting a year's rows) and Python work that does not need its result: on PostgreSQL
+    the server runs the statement on one core while the block runs on another. The block should not touch the
+    database (psycopg serialises a connection's use, so a query in it only waits). The statement's error, if any,
+    is raised when the block ends. Elsewhere the statement runs first, in this thread (`WriteBehind`).
+
+    `check_now`: the foreign-key checks waiting for the commit (the transaction's writes so far) and the
+    statement's own run in the helper too, instead of at the commit, and are deferred again afterwards.
+    """
+    with WriteBehind(using=using, check_now=check_now) as writer:
+        writer.submit(lambda cursor: cursor.execute(sql, params))
+        yield

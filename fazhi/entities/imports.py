@@ -239,10 +239,10 @@ class _Importer:
         return f"批量导入（{self.batch.original_name} 第{row}行）"[:500]
 
     def run(self, table: Table) -> None:
-        # Applying on PostgreSQL, a chunk's rows are written by the server while the next chunk is read and planned.
-        behind = self.write and WriteBehind.wanted()
-        with fewer_full_collections(), (WriteBehind(check_now=True) if behind else nullcontext()) as writer:
+        # Applying, a chunk's rows are written by the server while the next chunk is read and planned.
+        with fewer_full_collections(), (WriteBehind(check_now=True) if self.write else nullcontext()) as writer:
             self.writer = writer
+            self.events = EventBatch(actor=self.actor) if self.write else None
             self._run(table)
 
     def _run(self, table: Table) -> None:
@@ -457,12 +457,6 @@ class _Importer:
             licence.updated_at = self.now
         Licence.objects.bulk_update(changed_licences, ["issued_on", "valid_to", "updated_at"],
                                     batch_size=IMPORT_RULES.batch_size)
-        if self.events is None:
-            self.events = EventBatch(actor=self.actor)
-        if self.writer is None:  # SQLite: the rows are in already (prepared_*)
-            self.events.add(event for plan in plans for event in self._events(plan))
-            self.events.write()
-            return
         # The server writes the rows (with their key checks) while their events are chained here.
         for job in (entities, domains, grades, licences):
             self.writer.submit(job and job.run)
