@@ -28,9 +28,27 @@ class ArrayHas(Func):
     output_field = BooleanField()
 
 
-def has_bigram(text: str) -> ArrayHas:
-    """`fazhi_bigrams(UPPER(name::text)) @> ARRAY['诊所']` (migrations 0003 and 0004)."""
-    return ArrayHas(Func(Upper(Cast(F("name"), TextField())), function="fazhi_bigrams"), Value(text.upper()))
+def upper_text(field: str) -> Upper:
+    """`UPPER(<field>::text)`: the form the name indexes are built on."""
+    return Upper(Cast(F(field), TextField()))
+
+
+def has_bigram(text: str, field: str = "name") -> ArrayHas:
+    """`fazhi_bigrams(UPPER(name::text)) @> ARRAY['诊所']` (migrations 0003 and 0004; a visit's copy of the name
+    has the same index, inspections 0004)."""
+    return ArrayHas(Func(upper_text(field), function="fazhi_bigrams"), Value(text.upper()))
+
+
+def initials_or_code(text: str, *, initials: str = "name_initials", credit_code: str = "credit_code") -> Q:
+    """The search box's other readings of `text` besides a name substring: a prefix of the pinyin initials
+    (kpsrmyy → 开平市人民医院) and, when it is one, a whole credit code. Nothing (Q()) for other text."""
+    if not PINYIN_INITIALS.match(text):
+        return Q()
+    condition = Q(**{f"{initials}__startswith": text.lower()})
+    compact = normalise_credit_code(text)
+    if len(compact) == CREDIT_CODE_LENGTH:
+        condition |= Q(**{credit_code: compact})
+    return condition
 
 
 def has_domain(code: str) -> ArrayHas:
@@ -52,12 +70,7 @@ class EntityQuerySet(ScopedQuerySet):
             condition = Q(has_bigram(text))
         else:
             condition = Q(name__icontains=text)
-        if PINYIN_INITIALS.match(text):
-            condition |= Q(name_initials__startswith=text.lower())
-            compact = normalise_credit_code(text)
-            if len(compact) == CREDIT_CODE_LENGTH:
-                condition |= Q(credit_code=compact)
-        return self.filter(condition)
+        return self.filter(condition | initials_or_code(text))
 
     def in_domain(self, code: str) -> EntityQuerySet:
         """Entities supervised under this domain, read from `domain_codes` (kept beside the name in one index)."""

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from django.db import connections
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Cast, NullIf, StrIndex, Upper
+from django.db.models import Q, Value
+from django.db.models.functions import NullIf, StrIndex
 from django.db.models.lookups import IsNull
 
 from fazhi.core.querysets import ScopedQuerySet
-from fazhi.entities.credit_code import LENGTH as CREDIT_CODE_LENGTH
-from fazhi.entities.credit_code import normalise as normalise_credit_code
-from fazhi.entities.querysets import PINYIN_INITIALS, ArrayHas
+from fazhi.entities.querysets import has_bigram, initials_or_code, upper_text
 
 from .choices import InspectionStatus
 from .permissions import RATING_READER_ROLES
@@ -23,10 +21,8 @@ def name_has_bigram(text: str) -> Q:
     costs some twenty times a substring test; so the substring test goes first, written as
     `NULLIF(STRPOS(…), 0) IS NOT NULL`, which the planner takes as true for nearly every row: its estimate stays
     the bigram index's own instead of being counted twice."""
-    text = text.upper()
-    name = Upper(Cast(F("entity_name"), TextField()))
-    substring = IsNull(NullIf(StrIndex(name, Value(text)), Value(0)), False)
-    return Q(substring) & Q(ArrayHas(Func(name, function="fazhi_bigrams"), Value(text)))
+    substring = IsNull(NullIf(StrIndex(upper_text("entity_name"), Value(text.upper())), Value(0)), False)
+    return Q(substring) & Q(has_bigram(text, "entity_name"))
 
 
 class InspectionQuerySet(ScopedQuerySet):
@@ -37,12 +33,7 @@ class InspectionQuerySet(ScopedQuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q()
-        if PINYIN_INITIALS.match(text):
-            compact = normalise_credit_code(text)
-            if len(compact) == CREDIT_CODE_LENGTH:
-                condition |= Q(entity_credit_code=compact)
-            condition |= Q(entity_name_initials__startswith=text.lower())
+        condition = initials_or_code(text, initials="entity_name_initials", credit_code="entity_credit_code")
         # The name last: PostgreSQL tests the alternatives in order, and the name is the dearest to test.
         if len(text) == 2 and connections[self.db].vendor == "postgresql":
             condition |= name_has_bigram(text)  # too short for the trigram index

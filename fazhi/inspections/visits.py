@@ -285,5 +285,5 @@ def copy_entity_names(entity_ids: list[int]) -> int:
     with the entity services (`register_name_copy`), which call it inside the rename's transaction. The
     entity's own audited change records the rename: the copies get no events of their own."""
     entity = Entity.objects.filter(pk=OuterRef("entity_id"))
-    return Inspection.objects.filter(entity_id__in=entity_ids).update(
+    return Inspection.objects.filter(entity_id__any=entity_ids).update(
         **{field: Subquery(entity.values(source)[:1]) for field, source in ENTITY_NAME_FIELDS.items()})
