@@ -197,17 +197,17 @@ def _rows_from(child: subprocess.Popen, worker) -> Iterator[tuple[int, list]]:
                 raise RuntimeError(f"spreadsheet reader process failed: {frame[1]}")
     finally:  # also when the caller stops early: the child is not left parsing
         done.set()
-        if child.poll() is None:
-            child.kill()
-        reader.join()
-        _stop(child)
+        _stop(child, reader)
 
 
-def _stop(child: subprocess.Popen | None) -> None:
+def _stop(child: subprocess.Popen | None, reader: threading.Thread | None = None) -> None:
+    """End the child, and the thread reading from it (which the end of its output lets go) before closing that."""
     if child is None:
         return
     if child.poll() is None:
         child.kill()
+    if reader is not None:
+        reader.join()
     child.wait()
     if child.stdout:
         child.stdout.close()
