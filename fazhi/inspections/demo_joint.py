@@ -29,10 +29,11 @@ FIRE_ITEMS = ("消防通道是否畅通", "灭火器配置及有效期", "应急
 
 
 def _targets(bureau, today: dt.date) -> list[tuple[Entity, dt.date, dt.date]]:
-    """(entity, start, end) to put tasks on: planned visits first, else entities with a credit code."""
+    """(entity, start, end) to put tasks on: planned visits first, else other entities; always entities with a
+    credit code, which other departments' tasks name them by (an individual business may have none)."""
     visits = (Inspection.objects.filter(organisation=bureau, status=InspectionStatus.PLANNED, joint_visit__isnull=True,
                                         window_end__gte=today, items__isnull=False)
-              .select_related("entity").distinct().order_by("window_start", "pk"))
+              .exclude(entity__credit_code="").select_related("entity").distinct().order_by("window_start", "pk"))
     targets, seen = [], set()
     for visit in visits[:50]:
         if visit.entity_id not in seen and len(targets) < ENTITIES_PER_COUNTY:

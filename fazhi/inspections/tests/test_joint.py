@@ -302,6 +302,19 @@ def test_the_demo_merges_tasks_and_runs_again_without_change(officer, kaiping):
     assert JointVisit.objects.count() == 3 and ExternalTask.objects.count() == 6
 
 
+def test_the_demo_puts_tasks_only_on_planned_visits_of_entities_with_a_credit_code(
+        officer, hotel, kaiping, team, published_items):
+    # Other departments name an entity by its credit code; an individual business may have none.
+    barber = register(officer, name="开平市长沙街道阿明理发店", credit_code="", no_credit_code_reason="individual",
+                      kind="public_place", sub_kind="accommodation", address="开平市长沙街道9号")
+    unnamed = fi.visit(barber, team, published_items, day=D(2026, 3, 4))
+    visit = fi.visit(hotel, team, published_items, day=D(2026, 3, 5))
+    load_demo_joint(today=D(2026, 3, 1))
+    assert set(ExternalTask.objects.exclude(department=Department.HEALTH).values_list("entity", flat=True)) == {hotel.pk}
+    assert Inspection.objects.get(pk=visit.pk).joint_visit is not None
+    assert Inspection.objects.get(pk=unnamed.pk).joint_visit is None
+
+
 def test_the_demo_joins_planned_visits(officer, hotel, kaiping, team, published_items):
     visit = fi.visit(hotel, team, published_items, day=D(2026, 3, 5))
     load_demo_joint(today=D(2026, 3, 1))
