@@ -12,6 +12,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, router
 from django.utils import timezone
 
@@ -51,10 +52,11 @@ class CopyJob:
                 copy.write_row(row)
 
 
-def prepared_insert(model, objects: list, *, with_ids: bool = False,
+def prepared_insert(model, objects: list, *, with_ids: bool = False, keys: KeyBlocks | None = None,
                     batch_size: int = DEFAULT_BATCH_SIZE) -> CopyJob | None:
-    """`bulk_insert` up to the COPY: on PostgreSQL the objects get their keys (with_ids) and stamps, and the rows
-    are returned as a CopyJob to run later; elsewhere they are inserted now and None is returned."""
+    """`bulk_insert` up to the COPY: on PostgreSQL the objects get their keys (with_ids; from `keys` when given)
+    and stamps, and the rows are returned as a CopyJob to run later; elsewhere they are inserted now and None is
+    returned."""
     if not objects:
         return None
     connection = connections[router.db_for_write(model)]
@@ -67,11 +69,14 @@ def prepared_insert(model, objects: list, *, with_ids: bool = False,
     stamped = [f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
     quote = connection.ops.quote_name
     if with_ids:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(objects)])
-            for obj, (pk,) in zip(objects, cursor.fetchall()):
-                obj.pk = pk
+        if keys is None:
+            with connection.cursor() as cursor:
+                cursor.execute(*_draw_keys(model, len(objects)))
+                drawn = [pk for (pk,) in cursor.fetchall()]
+        else:
+            drawn = keys.take(len(objects))
+        for obj, pk in zip(objects, drawn):
+            obj.pk = pk
     rows = []
     for obj in objects:
         for attname in stamped:
@@ -79,6 +84,12 @@ def prepared_insert(model, objects: list, *, with_ids: bool = False,
         obj._state.adding = False
         rows.append([_copy_value(f, getattr(obj, f.attname)) for f in fields])
     return CopyJob(quote(meta.db_table), tuple(quote(f.column) for f in fields), rows)
+
+
+def _draw_keys(model, count: int) -> tuple[str, list]:
+    meta = model._meta
+    return ("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count])
 
 
 def prepared_values(model, attnames: tuple[str, ...], rows: list[tuple], *,
@@ -151,8 +162,11 @@ class WriteBehind:
     thread) each step runs when it is submitted.
 
     `submit(step)` queues a step, called with a psycopg cursor of the transaction (a `CopyJob.run`); None is
-    nothing to do. The caller may keep querying: psycopg runs one statement at a time on a connection, so its
-    queries take their turn between the steps; it must not read what a queued step writes. With `check_now`,
+    nothing to do. `fetch(queryset)` queues a read whose rows the caller takes later, so a lookup queued ahead
+    is answered between the writes instead of waiting for them all. The caller may keep querying: psycopg runs one
+    statement at a time on a connection, so its queries take their turn (after the step running now, and often
+    after every step queued: a helper that holds the connection tends to keep it); it must not read what a
+    queued step writes. With `check_now`,
     foreign keys are checked in each statement (in the helper) instead of at the commit, and deferred again
     when the writer closes. Leaving the block waits for every step; a step's error is raised then, or at the
     next `submit`, and the steps after it are not run. Used as a context manager inside the transaction.
@@ -187,16 +201,18 @@ class WriteBehind:
                     self._step(cursor, lambda c: c.execute(DEFER_KEY_CHECKS))
         except BaseException as error:  # no cursor: every step fails
             self.failures.append(error)
-        while not closed and self.steps.get() is not None:  # let the caller's submissions through to the end
-            pass
+        while not closed and (step := self.steps.get()) is not None:  # let the caller's submissions through
+            _abandon(step)
 
     def _step(self, cursor, step) -> None:
         if self.failures:
+            _abandon(step)
             return  # the transaction is lost: nothing after a failed step runs
         try:
             step(cursor)
         except BaseException as error:  # handed to the caller's thread
             self.failures.append(error)
+            _abandon(step)
 
     def submit(self, step) -> None:
         if step is None:
@@ -207,6 +223,31 @@ class WriteBehind:
             return
         self._raise_failure()
         self.steps.put(step)
+
+    def fetch(self, queryset) -> Fetched:
+        """The rows of a `values_list` queryset, read in its turn: after the steps submitted before, before those
+        submitted after. Elsewhere (not PostgreSQL) read now."""
+        if not self.behind:
+            return Fetched.now([tuple(row) for row in queryset.all()])  # a fresh read, not a cached one
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # `field__in=[]`: no rows, no statement
+            return Fetched.now([])
+        fetched = Fetched(self, sql, params, convert=lambda rows: list(
+            compiler.results_iter(results=[rows], tuple_expected=True)))
+        self.submit(fetched)
+        return fetched
+
+    def fetch_sql(self, sql: str, params) -> Fetched:
+        """`fetch` for a statement of one's own."""
+        if not self.behind:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return Fetched.now(cursor.fetchall())
+        fetched = Fetched(self, sql, params)
+        self.submit(fetched)
+        return fetched
 
     def __exit__(self, kind, error, traceback) -> None:
         if not self.behind:
@@ -221,6 +262,70 @@ class WriteBehind:
         if self.failures:
             with self.connection.wrap_database_errors:  # as Django's own cursor would raise it
                 raise self.failures[0]
+
+
+def _abandon(step) -> None:
+    """Tell a step that someone waits on (a `Fetched`) that it will not run."""
+    if isinstance(step, Fetched):
+        step.abandon()
+
+
+class Fetched:
+    """Rows a `WriteBehind` helper reads in its turn; `result()` waits for them (converted as Django would),
+    or raises what stopped the helper."""
+
+    def __init__(self, writer: WriteBehind | None, sql: str = "", params=None, *, convert=None):
+        self.writer, self.sql, self.params, self.convert = writer, sql, params, convert
+        self.rows: list | None = None
+        self.done = threading.Event()
+
+    @classmethod
+    def now(cls, rows: list) -> Fetched:
+        fetched = cls(None)
+        fetched.rows = rows
+        fetched.done.set()
+        return fetched
+
+    def __call__(self, cursor) -> None:  # in the helper; a failure is recorded first, then `abandon` is called
+        cursor.execute(self.sql, self.params)
+        self.rows = cursor.fetchall()
+        self.done.set()
+
+    def abandon(self) -> None:
+        self.done.set()
+
+    def result(self) -> list:
+        self.done.wait()
+        if self.rows is None:
+            self.writer._raise_failure()
+            raise RuntimeError("a read queued behind writes was not run")  # no failure recorded: not expected
+        rows, self.convert = (self.convert(self.rows) if self.convert else self.rows), None
+        self.rows = rows
+        return rows
+
+
+class KeyBlocks:
+    """Primary keys for new rows of `model`, drawn from its sequence a block ahead by a `WriteBehind` helper, so
+    numbering a chunk never waits for the writes queued before it. Keys drawn and not used leave a gap in the
+    sequence, as a rolled-back insert does. PostgreSQL only: elsewhere the database numbers rows as it inserts."""
+
+    def __init__(self, model, writer: WriteBehind, *, block: int = DEFAULT_BATCH_SIZE):
+        self.model, self.writer, self.block = model, writer, block
+        self.ready: list[int] = []
+        self.coming: list[tuple[int, Fetched]] = []
+
+    def _draw(self, count: int) -> None:
+        self.coming.append((count, self.writer.fetch_sql(*_draw_keys(self.model, count))))
+
+    def take(self, count: int) -> list[int]:
+        while len(self.ready) < count:
+            if not self.coming:
+                self._draw(max(count - len(self.ready), self.block))
+            self.ready.extend(pk for (pk,) in self.coming.pop(0)[1].result())
+        taken, self.ready = self.ready[:count], self.ready[count:]
+        if len(self.ready) + sum(n for n, _ in self.coming) < self.block:
+            self._draw(self.block)  # for the next chunk, drawn while this one is written
+        return taken
 
 
 @contextmanager

@@ -6,6 +6,7 @@ spends more time building and planning that statement than running it. `field__a
 """
 from __future__ import annotations
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Field
 from django.db.models.fields.related import ForeignObject
 from django.db.models.fields.related_lookups import RelatedIn
@@ -19,8 +20,24 @@ class _AsArray:
         if not self.rhs_is_direct_value():
             return self.as_sql(compiler, connection)  # a subquery: IN (SELECT …) as usual
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        _placeholders, values = self.process_rhs(compiler, connection)  # raises EmptyResultSet for no values
+        if self.bilateral_transforms:
+            _placeholders, values = self.process_rhs(compiler, connection)  # raises EmptyResultSet for no values
+        else:
+            # The values were prepared for the field when the filter was made; only the database's form is left,
+            # taken here in one pass (`process_rhs` resolves each value as a possible expression first).
+            values = _distinct_values(self.rhs)
+            if not values:
+                raise EmptyResultSet
+            to_database = self.lhs.output_field.get_db_prep_value
+            values = [to_database(value, connection, prepared=True) for value in values]
         return f"{lhs} = ANY(%s)", (*lhs_params, list(values))
+
+
+def _distinct_values(values) -> list:
+    try:
+        return [value for value in dict.fromkeys(values) if value is not None]
+    except TypeError:  # unhashable values: kept as given, as `In` does
+        return [value for value in values if value is not None]
 
 
 @Field.register_lookup

@@ -19,7 +19,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -27,13 +27,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone, translation
 
 from fazhi.core.audit import (
     EventBatch, PendingEvent, created_values, lock_audit_chain, record_create, record_update, snapshot,
 )
-from fazhi.core.bulk import CopyJob, WriteBehind, fewer_full_collections, prepared_insert, prepared_values
+from fazhi.core.bulk import (
+    CopyJob, Fetched, KeyBlocks, WriteBehind, fewer_full_collections, prepared_insert, prepared_values,
+)
 from fazhi.core.choices import AuditAction
 from fazhi.core.models import Organisation
 from fazhi.core.spreadsheets import (
@@ -44,7 +46,7 @@ from .choices import CreditGradeBasis, ImportStatus
 from .import_template import (  # noqa: F401 (build_template: part of this module's API)
     FIELD_HEADERS, TEMPLATE_COLUMNS, RowInput, RowReader, Vocabulary, build_template, map_header, value_key,
 )
-from .models import NAME_FIELDS, CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_value
+from .models import NAME_FIELDS, CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_set, domain_codes_value
 from .naming import name_initials
 from .permissions import GRADER_ROLES, IMPORTER_ROLES, can, ensure_role
 from .rules import IMPORT_RULES
@@ -197,13 +199,28 @@ class RowPlan:
         return self.entity_changed or self.licence is not None
 
 
+# Every column of a looked-up record, in the model's order (`Model.from_db`).
+ENTITY_COLUMNS = tuple(f.attname for f in Entity._meta.concrete_fields)
+LICENCE_COLUMNS = tuple(f.attname for f in Licence._meta.concrete_fields)
+NOTHING_FETCHED = Fetched.now([])
+LOOKUPS_AHEAD = 1  # chunks whose lookups are queued before the current chunk is planned
+
+
+@dataclass
+class Lookup:
+    """A chunk's queries, queued; `_existing` takes their rows."""
+
+    by_code: Fetched
+    codeless: Fetched
+    licences: Fetched
+
+
 @dataclass
 class Existing:
     """The bureau's records a chunk of rows may refer to, fetched in a few queries."""
 
     by_code: dict = field(default_factory=dict)
     codeless: dict = field(default_factory=dict)
-    domains: dict = field(default_factory=dict)
     licences: dict = field(default_factory=dict)
 
 
@@ -227,8 +244,10 @@ class _Importer:
         self.error_count = self.processed = self.created = self.updated = self.unchanged = 0
         self.unread_columns: set[str] = set()
         self.now, self.today = timezone.now(), timezone.localdate()
-        self.writer: WriteBehind | None = None
+        self.helper: WriteBehind | None = None
         self.events: EventBatch | None = None
+        self.entity_keys: KeyBlocks | None = None
+        self.licence_keys: KeyBlocks | None = None
 
     def error(self, row: int, column: str, message) -> None:
         self.error_count += 1
@@ -239,55 +258,82 @@ class _Importer:
         return f"批量导入（{self.batch.original_name} 第{row}行）"[:500]
 
     def run(self, table: Table) -> None:
-        # Applying, a chunk's rows are written by the server while the next chunk is read and planned.
-        with fewer_full_collections(), (WriteBehind(check_now=True) if self.write else nullcontext()) as writer:
-            self.writer = writer
-            self.events = EventBatch(actor=self.actor) if self.write else None
+        # A helper thread on this connection reads what the next chunk refers to while this one is planned;
+        # applying, it also writes each chunk's rows while the next is read and planned.
+        with fewer_full_collections(), WriteBehind(check_now=self.write) as helper:
+            self.helper = helper
+            if self.write:
+                self.events = EventBatch(actor=self.actor)
+                self.entity_keys = KeyBlocks(Entity, helper, block=IMPORT_RULES.batch_size)
+                self.licence_keys = KeyBlocks(Licence, helper, block=IMPORT_RULES.batch_size)
             self._run(table)
 
     def _run(self, table: Table) -> None:
         reader = RowReader(table, self.vocabulary)
+        ahead: deque[tuple[list[RowInput], Lookup]] = deque()  # chunks read, their lookups queued
         while chunk := list(islice(table.rows, IMPORT_RULES.batch_size)):
             rows = [reader.read(number, cells) for number, cells in chunk]
-            existing = self._existing(rows)
-            plans = [plan for row in rows if (plan := self._plan(row, existing)) is not None]
-            if self.write and not self.error_count:
-                self._write(plans)
-            for plan in plans:
-                if plan.is_new:
-                    self.created += 1
-                elif plan.touches_anything:
-                    self.updated += 1
-                else:
-                    self.unchanged += 1
-            self.processed += len(chunk)
-            self.report(self.processed, max(self.batch.total_rows or table.total_hint, self.processed))
+            # Queued before the writes of the chunks still ahead, so the lookup is answered while the helper is
+            # still writing earlier ones; none of its rows can be one those write (a row repeated in the file is
+            # refused by what was seen, not by what is stored).
+            ahead.append((rows, self._look_up(rows)))
+            if len(ahead) > LOOKUPS_AHEAD:
+                self._take(*ahead.popleft(), table.total_hint)
+        while ahead:
+            self._take(*ahead.popleft(), table.total_hint)
         if not self.processed:
             raise FileProblem("表格只有表头，没有数据行。请在表头下方逐行填写监管对象后再上传。")
 
+    def _take(self, rows: list[RowInput], lookup: Lookup, total_hint: int) -> None:
+        existing = self._existing(lookup)
+        plans = [plan for row in rows if (plan := self._plan(row, existing)) is not None]
+        if self.write and not self.error_count:
+            self._write(plans)
+        for plan in plans:
+            if plan.is_new:
+                self.created += 1
+            elif plan.touches_anything:
+                self.updated += 1
+            else:
+                self.unchanged += 1
+        self.processed += len(rows)
+        self.report(self.processed, max(self.batch.total_rows or total_hint, self.processed))
+
     # -- what the rows refer to
 
-    def _existing(self, rows: list[RowInput]) -> Existing:
-        found = Existing()
+    def _look_up(self, rows: list[RowInput]) -> Lookup:
+        """The queries for the bureau's records the rows may refer to, queued on the helper (locking the rows
+        when applying)."""
         codes = {r.values.get("credit_code") for r in rows} - {None, ""}
         names = {r.values["name"] for r in rows if r.values.get("name")}
+        numbers = {r.licence["number"] for r in rows if r.licence.get("number")}
         entities = Entity.objects.filter(organisation=self.bureau).order_by()
         licences = Licence.objects.filter(organisation=self.bureau).order_by()
         if self.write:
             entities, licences = entities.select_for_update(), licences.select_for_update()
-        for entity in entities.filter(credit_code__any=codes) if codes else ():
+        by_code = entities.filter(credit_code__any=codes)
+        codeless = entities.filter(credit_code="", name__any=names)
+        fetch = self.helper.fetch
+        return Lookup(
+            by_code=fetch(by_code.values_list(*ENTITY_COLUMNS)) if codes else NOTHING_FETCHED,
+            codeless=fetch(codeless.values_list(*ENTITY_COLUMNS)) if names else NOTHING_FETCHED,
+            licences=fetch(licences.filter(number__any=numbers).values_list(*LICENCE_COLUMNS))
+            if numbers else NOTHING_FETCHED,
+        )
+
+    def _existing(self, lookup: Lookup) -> Existing:
+        found = Existing()
+        using = router.db_for_read(Entity)
+        for row in lookup.by_code.result():
+            entity = Entity.from_db(using, ENTITY_COLUMNS, row)
             found.by_code[entity.credit_code] = self.vocabulary.attach_township(entity)
-        for entity in entities.filter(credit_code="", name__any=names) if names else ():
-            self.vocabulary.attach_township(entity)
+        for row in lookup.codeless.result():
+            entity = self.vocabulary.attach_township(Entity.from_db(using, ENTITY_COLUMNS, row))
             found.codeless.setdefault((entity.name, value_key(entity.address)), []).append(entity)
         matched = [*found.by_code.values(), *(e for group in found.codeless.values() for e in group)]
         self.vocabulary.attach_other_townships(matched)
-        ids = [e.pk for e in matched]
-        through = Entity.domains.through.objects.filter(entity_id__any=ids).values_list("entity_id", "domain_id")
-        for entity_id, domain_id in through if ids else ():
-            found.domains.setdefault(entity_id, set()).add(domain_id)
-        numbers = {r.licence["number"] for r in rows if r.licence.get("number")}
-        for licence in licences.filter(number__any=numbers) if numbers else ():
+        for row in lookup.licences.result():
+            licence = Licence.from_db(using, LICENCE_COLUMNS, row)
             found.licences[(licence.kind, licence.number)] = licence
         return found
 
@@ -335,7 +381,7 @@ class _Importer:
         self.unread_columns = {column for column, _ in row.errors}
         if "统一社会信用代码" in self.unread_columns:
             self.unread_columns.add("无代码原因")
-        plan = self._plan_new(row) if entity is None else self._plan_update(row, entity, found)
+        plan = self._plan_new(row) if entity is None else self._plan_update(row, entity)
         self._plan_licence(row, plan, found)
         return plan if self.error_count == errors_before else None
 
@@ -360,7 +406,7 @@ class _Importer:
             self.error(row.number, "监管专业", f"类别“{entity.get_kind_display()}”没有默认的监管专业，请填写监管专业。")
         return RowPlan(row.number, entity, True, domains=domains)
 
-    def _plan_update(self, row: RowInput, entity: Entity, found: Existing) -> RowPlan:
+    def _plan_update(self, row: RowInput, entity: Entity) -> RowPlan:
         before = {f.name: getattr(entity, f.attname) for f in ENTITY_COMPARED_FIELDS}
         values = dict(row.values)
         status, grade = values.pop("status", None), values.pop("credit_grade", None)
@@ -380,7 +426,7 @@ class _Importer:
             else:
                 self.error(row.number, "信用等级", f"系统中为{entity.get_credit_grade_display()}，调整信用等级须有信用评定权限；"
                                                f"如不调整，请清空此格或填写“{entity.credit_grade}”。")
-        current = found.domains.get(entity.pk, set())
+        current = domain_codes_set(entity.domain_codes)
         if row.domains is not None and set(row.domains) != current:
             plan.domains, plan.old_domains = row.domains, sorted(current)
         plan.changed = tuple(f.name for f in ENTITY_COMPARED_FIELDS if getattr(entity, f.attname) != before[f.name])
@@ -441,7 +487,8 @@ class _Importer:
         for plan in new:
             plan.entity.name_initials = name_initials(plan.entity.name)
             plan.entity.domain_codes = domain_codes_value(plan.domains)
-        entities = prepared_insert(Entity, [p.entity for p in new], with_ids=True, batch_size=IMPORT_RULES.batch_size)
+        entities = prepared_insert(Entity, [p.entity for p in new], with_ids=True, keys=self.entity_keys,
+                                   batch_size=IMPORT_RULES.batch_size)
         self._update_entities([p for p in plans if not p.is_new and p.entity_changed])
         domains = self._write_domains([p for p in plans if p.domains is not None])
         grades = prepared_values(CreditGradeChange, GRADE_CHANGE_COLUMNS,
@@ -450,7 +497,7 @@ class _Importer:
         licences = [p for p in plans if p.licence is not None and p.licence_is_new]
         for plan in licences:
             plan.licence.entity_id = plan.entity.pk  # known only now, for a new entity
-        licences = prepared_insert(Licence, [p.licence for p in licences], with_ids=True,
+        licences = prepared_insert(Licence, [p.licence for p in licences], with_ids=True, keys=self.licence_keys,
                                    batch_size=IMPORT_RULES.batch_size)
         changed_licences = [p.licence for p in plans if p.licence is not None and not p.licence_is_new]
         for licence in changed_licences:
@@ -459,9 +506,9 @@ class _Importer:
                                     batch_size=IMPORT_RULES.batch_size)
         # The server writes the rows (with their key checks) while their events are chained here.
         for job in (entities, domains, grades, licences):
-            self.writer.submit(job and job.run)
+            self.helper.submit(job and job.run)
         self.events.add(event for plan in plans for event in self._events(plan))
-        self.writer.submit(self.events.write_step())
+        self.helper.submit(self.events.write_step())
 
     def _update_entities(self, plans: list[RowPlan]) -> None:
         groups: dict[tuple, list[Entity]] = {}

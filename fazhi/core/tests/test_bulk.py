@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from fazhi.core.bulk import WriteBehind, fewer_full_collections, statement_aside
+from fazhi.core.bulk import KeyBlocks, WriteBehind, fewer_full_collections, prepared_insert, statement_aside
 from fazhi.core.models import Region
 from fazhi.core.tests.factories import region
 
@@ -141,3 +141,70 @@ def test_written_behind_key_checks_run_in_the_statements_and_are_deferred_after(
             cursor.execute(orphan, ["449902", "新市", province.pk + 1000])
             cursor.execute("UPDATE core_region SET parent_id = %s WHERE code = '449902'", [province.pk])
     assert Region.objects.get(code="449902").parent == province
+
+
+def test_a_fetch_reads_in_its_turn_between_the_steps():
+    region("449900", "测试省", 1)
+    names = Region.objects.filter(code="449900").values_list("name", "level")
+    with transaction.atomic():
+        with WriteBehind() as writer:
+            before = writer.fetch(names)
+            writer.submit(rename("甲", "449900"))
+            after = writer.fetch(names)
+            nothing = writer.fetch(Region.objects.filter(code__any=[]).values_list("name"))
+            drawn = writer.fetch_sql("SELECT %s + 1", [41])
+            # On PostgreSQL the first read is answered before the rename, the second after it; elsewhere each
+            # is read when it is asked for, which is the same order.
+            assert before.result() == [("测试省", 1)]
+            assert after.result() == [("甲", 1)]
+            assert nothing.result() == []
+            assert drawn.result() == [(42,)]
+
+
+def test_a_fetch_behind_a_failed_step_raises_that_failure_instead_of_waiting():
+    if connection.vendor != "postgresql":
+        pytest.skip("read behind on PostgreSQL only")
+    region("449900", "测试省", 1)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with WriteBehind() as writer:
+            writer.submit(lambda cursor: cursor.execute("UPDATE core_region SET no_such_column = 1"))
+            fetched = writer.fetch(Region.objects.values_list("name"))
+            with pytest.raises(DatabaseError, match="no_such_column"):
+                fetched.result()
+            raise KeyError("the caller's own error, caused by the aborted transaction")
+
+
+def test_a_failing_fetch_raises_its_own_error_to_whoever_waits_for_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("read behind on PostgreSQL only")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        with WriteBehind() as writer:
+            fetched = writer.fetch_sql("SELECT no_such_column FROM core_region", [])
+            with pytest.raises(DatabaseError, match="no_such_column"):
+                fetched.result()
+
+
+def test_key_blocks_number_rows_from_the_sequence_a_block_ahead():
+    if connection.vendor != "postgresql":
+        pytest.skip("keys are drawn ahead on PostgreSQL only")
+    with transaction.atomic():
+        with WriteBehind() as writer:
+            keys = KeyBlocks(Region, writer, block=5)
+            taken = []
+            for count in (3, 4, 12):  # within a block, across one, more than one at once
+                taken += keys.take(count)
+                # After each take a block's worth is at hand or on its way, for the next chunk.
+                assert len(keys.ready) + sum(drawing for drawing, _ in keys.coming) >= 5
+        assert len(set(taken)) == len(taken) == 19 and taken == sorted(taken)
+        made = [Region(code=f"4499{n:02d}", name=f"测试市{n}", level=2) for n in range(3)]
+        job = prepared_insert(Region, made, with_ids=True, keys=keys)
+        assert [r.pk for r in made] == keys_after(taken, 3)
+        with connection.cursor() as cursor:
+            job.run(cursor.cursor)
+        assert set(Region.objects.filter(code__startswith="4499").values_list("pk", flat=True)) == {r.pk for r in made}
+
+
+def keys_after(taken: list[int], count: int) -> list[int]:
+    """The next keys a KeyBlocks hands out once `taken` is used up: drawn after them, in order."""
+    start = max(taken) + 1
+    return list(range(start, start + count))
