@@ -85,6 +85,10 @@ class Plan:
     procedure: str = Procedure.GENERAL
 
 
+# A case left awaiting its hearing has it next week.
+HEARING_AHEAD_DAYS = 5
+
+
 def _general(key, stop, age=0, lag=0, weight=ORDINARY, source=CaseSource.COMPLAINT, *extras) -> Plan:
     return Plan(key, stop, age, lag, weight, source, extras)
 
@@ -709,6 +713,9 @@ class Player:
 
     def act_hearing_schedule(self, day: dt.date) -> None:
         held = self.course["hearing_held"]
+        if self.plan.stop == "hearing_schedule":
+            # Not held yet, so still to come: the course fitted before today may have put it on a past day.
+            held = max(held, _workday(self.county.today + dt.timedelta(days=HEARING_AHEAD_DAYS)))
         services.schedule_hearing(self.case, actor=self.staff.head, notified_on=day, scheduled_for=held,
                                   place="局听证室", chair=self.staff.legal)
 

@@ -1,11 +1,15 @@
 """Helpers for large loads: a statement run beside Python work, and fewer full garbage collections."""
 import gc
+import sys
 import threading
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from fazhi.core.bulk import KeyBlocks, WriteBehind, fewer_full_collections, prepared_insert, statement_aside
+from fazhi.core.bulk import (
+    HELPER_SWITCH_INTERVAL, KeyBlocks, WriteBehind, fewer_full_collections, prepared_insert, shorter_turns,
+    statement_aside,
+)
 from fazhi.core.models import Region
 from fazhi.core.tests.factories import region
 
@@ -93,6 +97,19 @@ def test_full_collections_wait_while_bulk_jobs_run_and_come_back_after():
         assert gc.get_threshold() == (700, 10, 10)
     finally:
         gc.set_threshold(*saved)
+
+
+def test_turns_are_shorter_while_helpers_run_and_come_back_after():
+    saved = sys.getswitchinterval()
+    with shorter_turns():
+        with shorter_turns():  # a second helper at the same time
+            assert sys.getswitchinterval() == HELPER_SWITCH_INTERVAL < saved
+        assert sys.getswitchinterval() == HELPER_SWITCH_INTERVAL  # the first is still running
+    assert sys.getswitchinterval() == saved
+    if connection.vendor == "postgresql":
+        with transaction.atomic(), WriteBehind():
+            assert sys.getswitchinterval() == HELPER_SWITCH_INTERVAL
+        assert sys.getswitchinterval() == saved
 
 
 def rename(name: str, code: str):

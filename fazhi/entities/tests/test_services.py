@@ -387,6 +387,18 @@ def test_a_two_character_search_finds_the_names_that_hold_it(officer):
     assert not visible.search("医院").exists()
 
 
+@pytest.mark.parametrize("text", ["", "诊", "诊所", "诊所诊所诊", "开平市长沙街道惠民诊所", "KTV乐园（长沙店）3号"])
+def test_the_bigram_function_gives_every_two_character_piece_and_nothing_else(text):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bigram indexes are PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fazhi_bigrams(%s)", [text])
+        (pieces,) = cursor.fetchone()
+    assert set(pieces) == {text[i:i + 2] for i in range(len(text) - 1)}
+
+
 def test_the_searchable_domain_codes_follow_every_change_of_domains(officer):
     clinic = register(officer)
     assert clinic.domain_codes == " ".join(sorted(clinic.domains.values_list("code", flat=True)))
