@@ -121,48 +121,51 @@ def bulk_insert_values(model, attnames: tuple[str, ...], rows: list[tuple], *,
 # import's time, a fifth of a year's merge. While such jobs run, full collections wait longer (the younger
 # generations are collected as ever).
 FULL_COLLECTION_THRESHOLD = 1000
-_gc_lock = threading.Lock()
-_gc_state: dict = {"jobs": 0, "saved": None}
 
 
-@contextmanager
+class _SharedSetting:
+    """A process-wide setting changed while any job needs it (jobs may overlap, in threads), and put back as it
+    was when the last of them ends. Use `held()` as a context manager."""
+
+    def __init__(self, read, write, changed):
+        self.read, self.write, self.changed = read, write, changed
+        self.lock = threading.Lock()
+        self.jobs, self.saved = 0, None
+
+    @contextmanager
+    def held(self):
+        with self.lock:
+            if self.jobs == 0:
+                self.saved = self.read()
+                self.write(self.changed(self.saved))
+            self.jobs += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.jobs -= 1
+                if self.jobs == 0:
+                    self.write(self.saved)
+
+
+_collections = _SharedSetting(gc.get_threshold, lambda threshold: gc.set_threshold(*threshold),
+                              lambda threshold: (*threshold[:2], max(threshold[2], FULL_COLLECTION_THRESHOLD)))
+
+
 def fewer_full_collections():
-    with _gc_lock:
-        if _gc_state["jobs"] == 0:
-            _gc_state["saved"] = young, middle, old = gc.get_threshold()
-            gc.set_threshold(young, middle, max(old, FULL_COLLECTION_THRESHOLD))
-        _gc_state["jobs"] += 1
-    try:
-        yield
-    finally:
-        with _gc_lock:
-            _gc_state["jobs"] -= 1
-            if _gc_state["jobs"] == 0:
-                gc.set_threshold(*_gc_state["saved"])
+    return _collections.held()
 
 
 # A helper thread that feeds the server needs the interpreter for a moment after each reply; while the caller runs
 # Python it gets it only when the caller's turn ends (every 5 ms by default), so the server idles between
 # statements. While helpers run, turns are shorter.
 HELPER_SWITCH_INTERVAL = 0.001
-_turns_lock = threading.Lock()
-_turns_state: dict = {"helpers": 0, "saved": None}
+_turns = _SharedSetting(sys.getswitchinterval, sys.setswitchinterval,
+                        lambda interval: min(interval, HELPER_SWITCH_INTERVAL))
 
 
-@contextmanager
 def shorter_turns():
-    with _turns_lock:
-        if _turns_state["helpers"] == 0:
-            _turns_state["saved"] = sys.getswitchinterval()
-            sys.setswitchinterval(min(HELPER_SWITCH_INTERVAL, _turns_state["saved"]))
-        _turns_state["helpers"] += 1
-    try:
-        yield
-    finally:
-        with _turns_lock:
-            _turns_state["helpers"] -= 1
-            if _turns_state["helpers"] == 0:
-                sys.setswitchinterval(_turns_state["saved"])
+    return _turns.held()
 
 
 # Django makes its foreign keys deferrable and deferred: these run their checks now, then defer them again.
