@@ -336,12 +336,13 @@ class Fetched:
 
 
 class KeyBlocks:
-    """Primary keys for new rows of `model`, drawn from its sequence a block ahead by a `WriteBehind` helper, so
-    numbering a chunk never waits for the writes queued before it. Keys drawn and not used leave a gap in the
-    sequence, as a rolled-back insert does. PostgreSQL only: elsewhere the database numbers rows as it inserts."""
+    """Primary keys for new rows of `model`, drawn from its sequence ahead by a `WriteBehind` helper: after each
+    chunk as many as it took are drawn for the next, so numbering a chunk never waits for the writes queued before
+    it. Keys drawn and not used (at most one chunk's) leave a gap in the sequence, as a rolled-back insert does.
+    PostgreSQL only: elsewhere the database numbers rows as it inserts them."""
 
-    def __init__(self, model, writer: WriteBehind, *, block: int = DEFAULT_BATCH_SIZE):
-        self.model, self.writer, self.block = model, writer, block
+    def __init__(self, model, writer: WriteBehind):
+        self.model, self.writer = model, writer
         self.ready: list[int] = []
         self.coming: list[tuple[int, Fetched]] = []
 
@@ -351,11 +352,12 @@ class KeyBlocks:
     def take(self, count: int) -> list[int]:
         while len(self.ready) < count:
             if not self.coming:
-                self._draw(max(count - len(self.ready), self.block))
+                self._draw(count - len(self.ready))
             self.ready.extend(pk for (pk,) in self.coming.pop(0)[1].result())
         taken, self.ready = self.ready[:count], self.ready[count:]
-        if len(self.ready) + sum(n for n, _ in self.coming) < self.block:
-            self._draw(self.block)  # for the next chunk, drawn while this one is written
+        at_hand = len(self.ready) + sum(drawing for drawing, _ in self.coming)
+        if at_hand < count:
+            self._draw(count - at_hand)  # for a next chunk like this one, drawn while this one is written
         return taken
 
 

@@ -2,11 +2,12 @@
 
 A large workbook takes a third of an import's check just to parse; on a machine with more than one core the
 parent can check rows while this process parses the next ones. The parent (`spreadsheets.read_table_aside`)
-writes one pickled request to this process's standard input — (data, file_format, encoding, limits) — and reads
-frames from its standard output, each a 4-byte big-endian length and a pickled tuple:
+writes one pickled request to this process's standard input — (data, file_format, encoding, limits, as_lines) —
+and reads frames from its standard output, each a 4-byte big-endian length and a pickled tuple:
 
     ("table", header, total_hint, date1904)   first, once the sheet is open
-    ("rows", [(number, cells), ...])          as many as the sheet has
+    ("rows", [(number, cells), ...], lines)   as many as the sheet has; `lines` the same rows as
+                                              `rows_as_lines` writes them when `as_lines`, else b""
     ("end",)                                  after the last row
     ("problem", message)                      the file cannot be read (`FileProblem`), instead of the rest
     ("error", description)                    anything else went wrong, instead of the rest
@@ -21,7 +22,7 @@ import sys
 import traceback
 from itertools import islice
 
-from fazhi.core.spreadsheets import FileProblem, read_table
+from fazhi.core.spreadsheets import FileProblem, read_table, rows_as_lines
 
 FRAME_HEADER = struct.Struct(">I")
 ROWS_PER_FRAME = 500
@@ -46,12 +47,12 @@ def receive(stream) -> tuple | None:
 
 
 def serve(source, sink) -> None:
-    data, file_format, encoding, limits = pickle.load(source)
+    data, file_format, encoding, limits, as_lines = pickle.load(source)
     try:
         table = read_table(data, file_format, encoding, limits)
         send(sink, ("table", table.header, table.total_hint, table.date1904))
         while chunk := list(islice(table.rows, ROWS_PER_FRAME)):
-            send(sink, ("rows", chunk))
+            send(sink, ("rows", chunk, rows_as_lines(chunk) if as_lines else b""))
         send(sink, ("end",))
     except FileProblem as problem:
         send(sink, ("problem", problem.message))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import logging
 import os
 import pickle
@@ -25,7 +26,7 @@ import sys
 import threading
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -131,11 +132,20 @@ def read_table(data: bytes, file_format: str, encoding: str, limits: SheetLimits
 READ_ASIDE_FROM_BYTES = 1 << 20
 
 
-def read_table_aside(data: bytes, file_format: str, encoding: str, limits: SheetLimits) -> Table:
+def rows_as_lines(rows: list[tuple[int, list]]) -> bytes:
+    """Rows as JSON lines, `[number, cells]` each: how a read's rows are kept to be read again without parsing."""
+    return b"".join(json.dumps(row, ensure_ascii=False).encode() + b"\n" for row in rows)
+
+
+def read_table_aside(data: bytes, file_format: str, encoding: str, limits: SheetLimits, *,
+                     keep_lines: Callable[[bytes], None] | None = None) -> Table:
     """`read_table`, parsed in a child process while the caller works through the rows: the same rows, and the
-    same `FileProblem` at the same point. A small file, or one the child could not start on, is read here."""
+    same `FileProblem` at the same point. A small file, or one the child could not start on, is read here.
+
+    `keep_lines` is given the rows as `rows_as_lines` writes them before the caller gets them; the child writes
+    them too, so the caller's process does not spend its time on them."""
     if len(data) < READ_ASIDE_FROM_BYTES:
-        return read_table(data, file_format, encoding, limits)
+        return _kept_here(read_table(data, file_format, encoding, limits), keep_lines)
     from . import spreadsheet_worker as worker
 
     child = None
@@ -143,26 +153,39 @@ def read_table_aside(data: bytes, file_format: str, encoding: str, limits: Sheet
         child = subprocess.Popen([sys.executable, "-m", worker.__name__], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
         with child.stdin:
-            pickle.dump((data, file_format, encoding, limits), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            request = (data, file_format, encoding, limits, keep_lines is not None)
+            pickle.dump(request, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         first = worker.receive(child.stdout)
     except OSError:
         first = None
     if first is None or first[0] == "error":
         _stop(child)
         logger.warning("spreadsheet reader process failed, reading in this process: %s", first and first[1])
-        return read_table(data, file_format, encoding, limits)
+        return _kept_here(read_table(data, file_format, encoding, limits), keep_lines)
     if first[0] == "problem":
         _stop(child)
         raise FileProblem(first[1])
     _kind, header, total_hint, date1904 = first
-    return Table(header, _rows_from(child, worker), total_hint, date1904)
+    return Table(header, _rows_from(child, worker, keep_lines), total_hint, date1904)
+
+
+def _kept_here(table: Table, keep_lines: Callable[[bytes], None] | None) -> Table:
+    if keep_lines is None:
+        return table
+
+    def kept(rows):
+        for row in rows:
+            keep_lines(rows_as_lines([row]))
+            yield row
+
+    return Table(table.header, kept(table.rows), table.total_hint, table.date1904)
 
 
 # Frames read ahead of the caller: the child keeps parsing while the caller checks a chunk of several frames.
 READ_AHEAD_FRAMES = 16
 
 
-def _rows_from(child: subprocess.Popen, worker) -> Iterator[tuple[int, list]]:
+def _rows_from(child: subprocess.Popen, worker, keep_lines=None) -> Iterator[tuple[int, list]]:
     frames: queue.Queue = queue.Queue(READ_AHEAD_FRAMES)
     done = threading.Event()
 
@@ -188,6 +211,8 @@ def _rows_from(child: subprocess.Popen, worker) -> Iterator[tuple[int, list]]:
             if frame is None:
                 raise RuntimeError(f"spreadsheet reader process ended early (exit status {child.wait()})")
             if frame[0] == "rows":
+                if keep_lines is not None:
+                    keep_lines(frame[2])
                 yield from frame[1]
             elif frame[0] == "end":
                 return

@@ -15,11 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import shutil
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -68,16 +70,18 @@ ENTITY_COMPARED_FIELDS = tuple(
 )
 
 
-def open_table(batch: ImportBatch, *, aside: bool = False) -> Table:
-    """The batch's file as header and rows, read within IMPORT_RULES; `aside`: parsed in a child process while
-    the rows are checked (`read_table_aside`)."""
+def open_table(batch: ImportBatch, *, keeper: RowKeeper | None = None) -> Table:
+    """The batch's file as header and rows, read within IMPORT_RULES; with a `keeper`, parsed in a child process
+    while the rows are checked (`read_table_aside`), the rows handed to the keeper as they are read."""
     rules = IMPORT_RULES
     # No sheet within the limits needs more distinct texts than it has cells.
     limits = SheetLimits(max_rows=rules.max_rows, max_columns=rules.max_columns, max_cell_chars=rules.max_cell_chars,
                          max_expansion=rules.max_expansion, max_texts=rules.max_rows * len(TEMPLATE_COLUMNS) * 2)
     with batch.file.open("rb") as handle:
         data = handle.read()
-    return (read_table_aside if aside else read_table)(data, batch.file_format, batch.encoding, limits)
+    if keeper is None:
+        return read_table(data, batch.file_format, batch.encoding, limits)
+    return read_table_aside(data, batch.file_format, batch.encoding, limits, keep_lines=keeper.spool.write)
 
 
 # ---- the rows as the check read them -----------------------------------------------------------------------------
@@ -92,31 +96,32 @@ def parsed_rows_name(batch: ImportBatch) -> str:
     return f"{batch.file.name}.rows.jsonl"
 
 
-def _keep_parsed_rows(batch: ImportBatch, table: Table) -> tuple[Table, Callable[[], None]]:
-    """The table with its rows copied to a file as they are read; call the returned function to keep that file."""
-    spool = tempfile.TemporaryFile()
-    header = {"version": PARSED_ROWS_VERSION, "sha256": batch.file_sha256, "header": table.header,
-              "total_hint": table.total_hint, "date1904": table.date1904}
-    spool.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
+class RowKeeper:
+    """The rows a check reads, spooled as they are read (`rows_as_lines`); `keep` saves them for the apply."""
 
-    def copied(rows):
-        for number, cells in rows:
-            spool.write(json.dumps([number, cells], ensure_ascii=False).encode() + b"\n")
-            yield number, cells
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.spool = tempfile.TemporaryFile()
 
-    def keep() -> None:
+    def keep(self, table: Table) -> None:
+        batch = self.batch
         storage, name = batch.file.storage, parsed_rows_name(batch)
+        header = {"version": PARSED_ROWS_VERSION, "sha256": batch.file_sha256, "header": table.header,
+                  "total_hint": table.total_hint, "date1904": table.date1904}
         try:
-            spool.seek(0)
-            storage.delete(name)
-            storage.save(name, File(spool, name=name))
+            with tempfile.TemporaryFile() as kept:
+                kept.write(json.dumps(header, ensure_ascii=False).encode() + b"\n")
+                self.spool.seek(0)
+                shutil.copyfileobj(self.spool, kept)
+                kept.seek(0)
+                storage.delete(name)
+                storage.save(name, File(kept, name=name))
         except OSError:
             # Only a saving: without the kept rows the apply reads the workbook again.
             logger.warning("entity import %s: could not keep the checked rows", batch.pk, exc_info=True)
-        finally:
-            spool.close()
 
-    return Table(table.header, copied(table.rows), table.total_hint, table.date1904), keep
+    def close(self) -> None:
+        self.spool.close()
 
 
 def _parsed_table(batch: ImportBatch) -> Table | None:
@@ -264,8 +269,8 @@ class _Importer:
             self.helper = helper
             if self.write:
                 self.events = EventBatch(actor=self.actor)
-                self.entity_keys = KeyBlocks(Entity, helper, block=IMPORT_RULES.batch_size)
-                self.licence_keys = KeyBlocks(Licence, helper, block=IMPORT_RULES.batch_size)
+                self.entity_keys = KeyBlocks(Entity, helper)
+                self.licence_keys = KeyBlocks(Licence, helper)
             self._run(table)
 
     def _run(self, table: Table) -> None:
@@ -691,20 +696,20 @@ def check_batch(batch: ImportBatch, *, on_progress: Callable[[int, int], None] |
         if on_progress:
             on_progress(processed, total)
 
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE), closing(RowKeeper(batch)) as keeper:
         try:
             importer = _Importer(batch, batch.created_by, write=False, report=report)
-            table, keep_rows = _keep_parsed_rows(batch, open_table(batch, aside=True))
+            table = open_table(batch, keeper=keeper)
             importer.run(table)
         except FileProblem as problem:
             return _finish(batch, ImportStatus.FAILED, message=problem.message)
         except Exception:
             logger.exception("entity import %s: check failed", batch.pk)
             return _finish(batch, ImportStatus.FAILED, message="检查时发生意外错误，未导入任何记录。请重新检查，仍不行请联系系统管理员。")
-    if importer.error_count:
-        return _finish(batch, ImportStatus.CHECKED_BAD, importer=importer,
-                       message=f"{_problem_counts(importer)}。请改正后重新上传，本次未导入任何记录。")
-    keep_rows()
+        if importer.error_count:
+            return _finish(batch, ImportStatus.CHECKED_BAD, importer=importer,
+                           message=f"{_problem_counts(importer)}。请改正后重新上传，本次未导入任何记录。")
+        keeper.keep(table)
     return _finish(batch, ImportStatus.CHECKED_OK, importer=importer,
                    message=f"检查通过：共{importer.processed}行，将新增{importer.created}个、更新{importer.updated}个监管对象，"
                            f"{importer.unchanged}个无变化。确认后导入。")

@@ -201,18 +201,18 @@ def test_a_failing_fetch_raises_its_own_error_to_whoever_waits_for_it():
                 fetched.result()
 
 
-def test_key_blocks_number_rows_from_the_sequence_a_block_ahead():
+def test_key_blocks_number_rows_from_the_sequence_a_chunk_ahead():
     if connection.vendor != "postgresql":
         pytest.skip("keys are drawn ahead on PostgreSQL only")
     with transaction.atomic():
         with WriteBehind() as writer:
-            keys = KeyBlocks(Region, writer, block=5)
+            keys = KeyBlocks(Region, writer)
             taken = []
-            for count in (3, 4, 12):  # within a block, across one, more than one at once
+            for count in (3, 2, 4, 12):  # fewer than drawn ahead, more, many more
                 taken += keys.take(count)
-                # After each take a block's worth is at hand or on its way, for the next chunk.
-                assert len(keys.ready) + sum(drawing for drawing, _ in keys.coming) >= 5
-        assert len(set(taken)) == len(taken) == 19 and taken == sorted(taken)
+                # After each take as many are at hand or on their way, for a next chunk like it.
+                assert len(keys.ready) + sum(drawing for drawing, _ in keys.coming) >= count
+        assert len(set(taken)) == len(taken) == 21 and taken == sorted(taken)
         made = [Region(code=f"4499{n:02d}", name=f"测试市{n}", level=2) for n in range(3)]
         job = prepared_insert(Region, made, with_ids=True, keys=keys)
         assert [r.pk for r in made] == keys_after(taken, 3)

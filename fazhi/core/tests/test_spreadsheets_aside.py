@@ -1,6 +1,7 @@
 """Reading a spreadsheet in a child process gives what reading it here gives: the same rows, the same problems."""
 import datetime as dt
 import io
+import json
 import zipfile
 
 import openpyxl
@@ -116,3 +117,17 @@ def test_a_zip_bomb_is_refused_in_the_child_too():
             list(reader(buffer.getvalue(), "xlsx", "", limits).rows)
         messages.append(raised.value.message)
     assert messages[0] == messages[1] and "解压后过大" in messages[0]
+
+
+@pytest.mark.parametrize("aside_from", [0, 1 << 40], ids=["in the child", "here (a small file)"])
+def test_the_rows_read_are_kept_as_json_lines_before_the_caller_gets_them(monkeypatch, aside_from):
+    monkeypatch.setattr(spreadsheets, "READ_ASIDE_FROM_BYTES", aside_from)
+    kept = io.BytesIO()
+    table = read_table_aside(workbook(1200), "xlsx", "", LIMITS, keep_lines=kept.write)
+    read = []
+    for row in table.rows:
+        read.append(row)
+        assert kept.getvalue().count(b"\n") >= len(read)  # a row is kept by the time the caller has it
+    assert kept.getvalue() == spreadsheets.rows_as_lines(read)
+    assert [tuple(json.loads(line)) for line in kept.getvalue().splitlines()] == [
+        (number, list(cells)) for number, cells in read]
