@@ -191,12 +191,11 @@ class WriteBehind:
 
     `submit(step)` queues a step, called with a psycopg cursor of the transaction (a `CopyJob.run`); None is
     nothing to do. `fetch(queryset)` queues a read whose rows the caller takes later, so a lookup queued ahead
-    is answered between the writes instead of waiting for them all. The caller may keep querying: psycopg runs one
-    statement at a time on a connection, so its queries take their turn (after the step running now, and often
-    after every step queued: a helper that holds the connection tends to keep it); it must not read what a
-    queued step writes. With `check_now`,
-    foreign keys are checked in each statement (in the helper) instead of at the commit, and deferred again
-    when the writer closes. Leaving the block waits for every step; a step's error is raised then, or at the
+    is answered between the writes instead of waiting for them all. The caller may keep querying: psycopg runs
+    one statement at a time on a connection, so its queries take their turn (after the step running now, and
+    often after every step queued: a helper that holds the connection tends to keep it); it must not read what
+    a queued step writes. With `check_now`, foreign keys are checked in each statement (in the helper) instead
+    of at the commit, and deferred again when the writer closes. Leaving the block waits for every step; a step's error is raised then, or at the
     next `submit`, and the steps after it are not run. Used as a context manager inside the transaction.
     """
 
