@@ -48,9 +48,10 @@ from .choices import CreditGradeBasis, ImportStatus
 from .import_template import (  # noqa: F401 (build_template: part of this module's API)
     FIELD_HEADERS, TEMPLATE_COLUMNS, RowInput, RowReader, Vocabulary, build_template, map_header, value_key,
 )
-from .models import NAME_FIELDS, CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_set, domain_codes_value
+from .models import NAME_FIELDS, CreditGradeChange, Entity, ImportBatch, Licence, domain_codes_value
 from .naming import name_initials
 from .permissions import GRADER_ROLES, IMPORTER_ROLES, can, ensure_role
+from .querysets import domain_codes_of
 from .rules import IMPORT_RULES
 from .services import default_domain_codes, home_bureau, names_changed
 from .status import ENTITY_STATUS_MACHINE, no_move_message, transition_to
@@ -431,7 +432,7 @@ class _Importer:
             else:
                 self.error(row.number, "信用等级", f"系统中为{entity.get_credit_grade_display()}，调整信用等级须有信用评定权限；"
                                                f"如不调整，请清空此格或填写“{entity.credit_grade}”。")
-        current = domain_codes_set(entity.domain_codes)
+        current = set(domain_codes_of(entity.domain_codes))
         if row.domains is not None and set(row.domains) != current:
             plan.domains, plan.old_domains = row.domains, sorted(current)
         plan.changed = tuple(f.name for f in ENTITY_COMPARED_FIELDS if getattr(entity, f.attname) != before[f.name])

@@ -30,11 +30,6 @@ def domain_codes_value(codes) -> str:
     return DOMAIN_CODES_SEPARATOR.join(sorted({str(code) for code in codes}))
 
 
-def domain_codes_set(value: str) -> set[str]:
-    """The domain codes an `Entity.domain_codes` value holds: the entity's domains, without a query."""
-    return set(value.split(DOMAIN_CODES_SEPARATOR)) - {""}
-
-
 # What other modules may keep a copy of, to be searched by (a visit's 监管对象名称); a change to any of them
 # is passed on by `services.names_changed`.
 NAME_FIELDS = ("name", "name_initials", "credit_code")

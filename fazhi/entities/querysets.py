@@ -17,6 +17,12 @@ from .rules import region_prefix
 
 DOMAIN_CODES_SEPARATOR = " "  # between the codes in `Entity.domain_codes`
 
+
+def domain_codes_of(value: str) -> tuple[str, ...]:
+    """The domain codes an `Entity.domain_codes` value holds, in its (sorted) order: the entity's domains,
+    without a query."""
+    return tuple(value.split(DOMAIN_CODES_SEPARATOR)) if value else ()
+
 PINYIN_INITIALS = re.compile(r"^[A-Za-z0-9]+$")
 
 

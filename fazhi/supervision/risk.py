@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from fazhi.core.choices import SupervisionDomain as D
 from fazhi.entities.choices import CreditGrade
-from fazhi.entities.querysets import DOMAIN_CODES_SEPARATOR
+from fazhi.entities.querysets import domain_codes_of
 
 DOMAIN_LABELS = dict(D.choices)
 GRADE_LABELS = dict(CreditGrade.choices)
@@ -253,7 +253,7 @@ def facts_rows(entities, as_of: dt.date, rules: RiskRules = RISK_RULES):
 def _facts(row) -> EntityFacts:
     pk, grade, codes, penalties, findings, last_visit = row
     return EntityFacts(
-        entity_id=pk, grade=grade, domains=tuple(codes.split(DOMAIN_CODES_SEPARATOR)) if codes else (),
+        entity_id=pk, grade=grade, domains=domain_codes_of(codes),
         penalties=penalties, findings=findings, complaints=None,
         last_visit=timezone.localtime(last_visit).date() if last_visit else None,
     )
