@@ -329,9 +329,9 @@ class Fetched:
         if self.rows is None:
             self.writer._raise_failure()
             raise RuntimeError("a read queued behind writes was not run")  # no failure recorded: not expected
-        rows, self.convert = (self.convert(self.rows) if self.convert else self.rows), None
-        self.rows = rows
-        return rows
+        if self.convert:  # once, in the caller's thread
+            self.rows, self.convert = self.convert(self.rows), None
+        return self.rows
 
 
 class KeyBlocks:

@@ -19,7 +19,6 @@ import shutil
 import tempfile
 import time
 import uuid
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -209,7 +208,6 @@ class RowPlan:
 ENTITY_COLUMNS = tuple(f.attname for f in Entity._meta.concrete_fields)
 LICENCE_COLUMNS = tuple(f.attname for f in Licence._meta.concrete_fields)
 NOTHING_FETCHED = Fetched.now([])
-LOOKUPS_AHEAD = 1  # chunks whose lookups are queued before the current chunk is planned
 
 
 @dataclass
@@ -276,17 +274,18 @@ class _Importer:
 
     def _run(self, table: Table) -> None:
         reader = RowReader(table, self.vocabulary)
-        ahead: deque[tuple[list[RowInput], Lookup]] = deque()  # chunks read, their lookups queued
+        ahead: tuple[list[RowInput], Lookup] | None = None  # the chunk read before, its lookup queued
         while chunk := list(islice(table.rows, IMPORT_RULES.batch_size)):
             rows = [reader.read(number, cells) for number, cells in chunk]
-            # Queued before the writes of the chunks still ahead, so the lookup is answered while the helper is
+            # Queued before the writes of the chunk read before, so the lookup is answered while the helper is
             # still writing earlier ones; none of its rows can be one those write (a row repeated in the file is
             # refused by what was seen, not by what is stored).
-            ahead.append((rows, self._look_up(rows)))
-            if len(ahead) > LOOKUPS_AHEAD:
-                self._take(*ahead.popleft(), table.total_hint)
-        while ahead:
-            self._take(*ahead.popleft(), table.total_hint)
+            lookup = self._look_up(rows)
+            if ahead:
+                self._take(*ahead, table.total_hint)
+            ahead = rows, lookup
+        if ahead:
+            self._take(*ahead, table.total_hint)
         if not self.processed:
             raise FileProblem("表格只有表头，没有数据行。请在表头下方逐行填写监管对象后再上传。")
 
